@@ -1,0 +1,4 @@
+//! One module per area of the API; one type per endpoint, named after what it does.
+//! Each type's doc line gives the method and path.
+
+pub mod account;
