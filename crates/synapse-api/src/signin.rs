@@ -134,6 +134,23 @@ fn not_allowed_message(config: &Config) -> String {
     format!("This console may only be used with {}.", list.join(", "))
 }
 
+/// Where to go after signing in: the `next` the person was sent from, if it is a path
+/// inside this console (never another site: `//evil.org` or `https://…` give `/`).
+pub fn safe_return_path(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with("/signin")
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
 /// Which check failed, each with its own message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SignInFailure {
@@ -434,6 +451,25 @@ mod tests {
         let config = Config::from_json(r#"{"restrictBaseUrl":"https://m.example.org"}"#).unwrap();
         let errors = validate(&form(CredentialKind::Token), &config).unwrap_err();
         assert!(errors.homeserver.unwrap().contains("https://m.example.org"));
+    }
+
+    #[test]
+    fn return_paths_stay_inside_the_console() {
+        assert_eq!(
+            safe_return_path(Some("/media?user=%40a%3Ab")),
+            "/media?user=%40a%3Ab"
+        );
+        assert_eq!(safe_return_path(None), "/");
+        for bad in [
+            "//evil.org",
+            "https://evil.org",
+            "/\\evil.org",
+            "media",
+            "/signin?next=/x",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");
+        }
     }
 
     #[test]

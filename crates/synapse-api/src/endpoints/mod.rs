@@ -2,3 +2,5 @@
 //! Each type's doc line gives the method and path.
 
 pub mod account;
+pub mod rooms;
+pub mod users;

@@ -1,0 +1,22 @@
+# The README's commands. Each installs what it needs first (scripts/setup.sh).
+.PHONY: setup demo test bench dist clean
+
+PUBLIC_URL ?= /
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@bash scripts/demo.sh
+
+test: setup
+	@bash scripts/test.sh
+
+bench: setup
+	@bash scripts/bench.sh
+
+dist: setup
+	PATH="$(CURDIR)/node_modules/.bin:$$HOME/.cargo/bin:$$PATH" trunk build --release --public-url "$(PUBLIC_URL)"
+
+clean:
+	rm -rf dist .work target

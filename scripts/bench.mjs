@@ -1,0 +1,93 @@
+// Measures the release build in dist/: bytes per asset (raw, gzip, brotli), what the
+// sign-in page transfers, and the median time from navigation to a usable sign-in
+// form in headless Chromium with a cold cache. Writes .work/bench.json too.
+import { chromium } from '@playwright/test';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { killPid, ROOT, serveStatic } from '../tests/e2e/harness.js';
+import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
+
+const LOADS = Number(process.env.BENCH_LOADS || 9);
+const SIGN_IN_BUDGET_GZIP = 150 * 1024;
+const dist = path.join(ROOT, 'dist');
+
+const gzip = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
+const brotli = (buf) =>
+  zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+function assetSizes() {
+  const rows = [];
+  for (const name of readdirSync(dist)) {
+    const file = path.join(dist, name);
+    if (!statSync(file).isFile()) continue;
+    const buf = readFileSync(file);
+    rows.push({ name, kind: path.extname(name).slice(1), raw: buf.length, gzip: gzip(buf), brotli: brotli(buf) });
+  }
+  return rows.sort((a, b) => b.raw - a.raw);
+}
+
+async function signInLoads(url) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const times = [];
+  let transferred = null;
+  try {
+    for (let i = 0; i < LOADS; i += 1) {
+      // A new context each time: empty cache, empty storage.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const bodies = [];
+      page.on('response', async (response) => {
+        if (response.status() === 200) bodies.push(await response.body().catch(() => Buffer.alloc(0)));
+      });
+      await page.goto(`${url}/signin`, { waitUntil: 'commit' });
+      await page.getByRole('button', { name: 'Sign in' }).waitFor({ state: 'visible' });
+      await page.getByLabel('Homeserver').waitFor({ state: 'visible' });
+      times.push(await page.evaluate(() => performance.now()));
+      await page.waitForLoadState('networkidle');
+      if (transferred === null) {
+        transferred = { requests: bodies.length, raw: 0, gzip: 0 };
+        for (const body of bodies) {
+          transferred.raw += body.length;
+          transferred.gzip += gzip(body);
+        }
+      }
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  times.sort((a, b) => a - b);
+  return { times, median: times[Math.floor(times.length / 2)], transferred };
+}
+
+const assets = assetSizes();
+const web = await serveStatic(dist);
+let loads;
+try {
+  loads = await signInLoads(web.url);
+} finally {
+  killPid(web.pid);
+}
+
+console.log('\nAssets in dist/ (release, opt-level z + LTO + wasm-opt -Oz):');
+console.log('  file'.padEnd(48) + 'raw'.padStart(10) + 'gzip'.padStart(10) + 'brotli'.padStart(10));
+for (const a of assets) {
+  console.log(`  ${a.name}`.padEnd(48) + kb(a.raw).padStart(10) + kb(a.gzip).padStart(10) + kb(a.brotli).padStart(10));
+}
+for (const kind of ['wasm', 'js', 'css']) {
+  const of = assets.filter((a) => a.kind === kind);
+  const sum = (k) => of.reduce((s, a) => s + a[k], 0);
+  console.log(`  total ${kind}: ${kb(sum('raw'))} raw, ${kb(sum('gzip'))} gzip, ${kb(sum('brotli'))} brotli`);
+}
+const t = loads.transferred;
+const verdict = t.gzip <= SIGN_IN_BUDGET_GZIP ? 'within' : 'OVER';
+console.log(`\nSign-in page: ${t.requests} requests, ${kb(t.raw)} raw, ${kb(t.gzip)} gzip (${verdict} the ${kb(SIGN_IN_BUDGET_GZIP)} gzip budget)`);
+console.log(`Time to a usable sign-in form, cold cache, ${LOADS} loads: median ${loads.median.toFixed(0)} ms (min ${loads.times[0].toFixed(0)}, max ${loads.times.at(-1).toFixed(0)})`);
+
+mkdirSync(path.join(ROOT, '.work'), { recursive: true });
+writeFileSync(
+  path.join(ROOT, '.work', 'bench.json'),
+  JSON.stringify({ assets, signIn: { ...t, medianMs: loads.median, timesMs: loads.times } }, null, 2),
+);

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `make bench`: release build, then sizes and time to a usable sign-in form.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+start=$(date +%s)
+trunk build --release
+echo "[bench] release build took $(( $(date +%s) - start )) s"
+node scripts/bench.mjs "$@"

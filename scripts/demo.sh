@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `make demo`: a throwaway real Synapse with demo data, and the console served next
+# to it, both on 127.0.0.1. Ctrl-C stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+CACHE="${SYNAPSE_CONSOLE_CACHE:-$HOME/.cache/synapse-console}"
+PYTHON="$CACHE/venv/bin/python"
+DEMO="$PWD/.work/demo"
+PORT="${DEMO_PORT:-8080}"
+
+web_pid=""
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "[demo] stopping"
+  [ -n "$web_pid" ] && kill "$web_pid" 2>/dev/null || true
+  "$PYTHON" scripts/synapse.py stop --dir "$DEMO/synapse" >/dev/null 2>&1 || true
+}
+trap cleanup INT TERM EXIT
+
+echo "[demo] building the console (release)"
+trunk build --release
+
+rm -rf "$DEMO" && mkdir -p "$DEMO"
+echo "[demo] starting Synapse"
+"$PYTHON" scripts/synapse.py start --dir "$DEMO/synapse" > "$DEMO/synapse.json"
+echo "[demo] seeding a room with 300 messages and 4 images (about 30 s)"
+"$PYTHON" scripts/synapse.py seed --dir "$DEMO/synapse" > "$DEMO/seed.json"
+
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then PORT=0; fi
+node tests/e2e/static-server.mjs --root dist --port "$PORT" > "$DEMO/web.out" &
+web_pid=$!
+for _ in $(seq 50); do grep -q listening "$DEMO/web.out" 2>/dev/null && break; sleep 0.1; done
+console_url=$(grep -Eo 'http://127\.0\.0\.1:[0-9]+/' "$DEMO/web.out")
+
+"$PYTHON" - "$DEMO/synapse.json" "$DEMO/seed.json" "$console_url" <<'PY'
+import json, sys
+server = json.load(open(sys.argv[1])); seed = json.load(open(sys.argv[2]))
+print(f"""
+  Synapse Console demo is running.
+
+  Console:      {sys.argv[3]}
+  Homeserver:   {server['base_url']}
+  Admin:        user name {server['admin']['user_id'].split(':')[0][1:]}, password {server['admin']['password']}
+  Normal user:  {server['user']['user_id']} / {server['user']['password']} (not an admin: sign-in is refused)
+  Demo room:    {seed['room_alias']} ({seed['room_id']}), 300 messages and {len(seed['media'])} images
+
+  Press Ctrl-C to stop Synapse and the web server.
+""")
+PY
+wait "$web_pid"

@@ -1,0 +1,68 @@
+//! The session-bound client every page uses: `use_api().send(&endpoint)`.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use synapse_api::client::{self, Transport};
+use synapse_api::{ApiError, Endpoint};
+
+use crate::session::Auth;
+
+/// Sends requests as the signed-in admin. A 401 from any of them ends the session,
+/// which sends the person to sign in again (see `components::shell`).
+#[derive(Clone, Copy)]
+pub struct Api {
+    auth: Auth,
+    transport: StoredValue<Rc<dyn Transport>, LocalStorage>,
+}
+
+impl Api {
+    pub fn new(auth: Auth, transport: Rc<dyn Transport>) -> Self {
+        Self {
+            auth,
+            transport: StoredValue::new_local(transport),
+        }
+    }
+
+    pub fn auth(&self) -> Auth {
+        self.auth
+    }
+
+    pub fn transport(&self) -> Rc<dyn Transport> {
+        self.transport.get_value()
+    }
+
+    pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response, ApiError> {
+        let Some(session) = self.auth.current() else {
+            return Err(ApiError::Matrix {
+                status: 401,
+                errcode: "M_MISSING_TOKEN".into(),
+                message: "Not signed in".into(),
+                retry_after_ms: None,
+            });
+        };
+        let transport = self.transport();
+        let result = client::send(
+            transport.as_ref(),
+            &session.homeserver,
+            Some(&session.access_token),
+            endpoint,
+        )
+        .await;
+        // Only the session that was refused ends, not one signed in meanwhile.
+        let refused = result.as_ref().is_err_and(ApiError::is_unauthorized);
+        if refused
+            && self
+                .auth
+                .current()
+                .is_some_and(|now| now.access_token == session.access_token)
+        {
+            self.auth.expired();
+        }
+        result
+    }
+}
+
+pub fn use_api() -> Api {
+    expect_context::<Api>()
+}

@@ -1,0 +1,28 @@
+//! The one way a failed request is shown: what happened, and what to do next.
+
+use leptos::prelude::*;
+use synapse_api::ApiError;
+
+/// Shows `error` in words, in an alert region, with a retry button when given one.
+#[component]
+pub fn ErrorView(
+    /// The failure to explain.
+    error: ApiError,
+    /// Runs the failed request again.
+    #[prop(optional, into)]
+    retry: Option<Callback<()>>,
+) -> impl IntoView {
+    view! {
+        <div class="error-view" role="alert">
+            <p class="error-summary">{error.summary()}</p>
+            <p>{error.next_step()}</p>
+            {retry.map(|retry| {
+                view! {
+                    <button type="button" on:click=move |_| retry.run(())>
+                        "Try again"
+                    </button>
+                }
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,84 @@
+//! The frame around every signed-in page: header, navigation, and the way back to
+//! sign-in when the session ends.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+use synapse_api::path::segment;
+
+use crate::components::sign_out::SignOut;
+use crate::session::use_auth;
+
+/// Shows the signed-in pages, or sends the person to sign in, remembering where
+/// they were so they land back there afterwards.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if auth.session().get().is_none() {
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let target = if here == "/" {
+                "/signin".to_owned()
+            } else {
+                format!("/signin?next={}", segment(&here))
+            };
+            navigate(
+                &target,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+
+    view! {
+        <Show when=move || auth.session().get().is_some()>
+            <Header />
+            <main id="main" class="page">
+                <Outlet />
+            </main>
+        </Show>
+    }
+}
+
+/// Server, version, signed-in admin, sections, and sign out.
+#[component]
+fn Header() -> impl IntoView {
+    let auth = use_auth();
+    let session = move || auth.session().get();
+    view! {
+        <header class="app-header">
+            <div class="brand">
+                <span class="brand-name">"Synapse Console"</span>
+                <span class="server" data-testid="server">
+                    {move || session().map(|s| s.server_name().to_owned())}
+                    <span class="version">
+                        {move || session().map(|s| format!("Synapse {}", s.server_version))}
+                    </span>
+                </span>
+            </div>
+            <nav aria-label="Sections" class="sections">
+                <A href="/" exact=true>
+                    "Overview"
+                </A>
+                <A href="/purge">"Purge history"</A>
+                <A href="/media">"Media"</A>
+            </nav>
+            <div class="account">
+                <span>
+                    "Signed in as "
+                    <strong>{move || session().map(|s| s.user_id.to_string())}</strong>
+                </span>
+                <SignOut />
+            </div>
+        </header>
+    }
+}

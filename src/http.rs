@@ -1,0 +1,71 @@
+//! The browser transport: the only module that touches gloo-net (fetch).
+//!
+//! It moves bytes and nothing else; the token, retries and decoding are decided in
+//! `synapse_api::client::send`, the one path every request takes.
+
+use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use synapse_api::client::{LocalFuture, Transport};
+use synapse_api::retry::RawResponse;
+use synapse_api::session::AccessToken;
+use synapse_api::{ApiError, Method, Request};
+use wasm_bindgen::JsCast;
+
+/// `fetch` with default credentials mode and only the headers Synapse's CORS allows
+/// (Authorization, Content-Type): anything more fails cross-origin.
+pub struct BrowserTransport;
+
+fn network(err: gloo_net::Error) -> ApiError {
+    // gloo's text is the browser's ("TypeError: Failed to fetch"): no URL, no headers.
+    ApiError::Network {
+        detail: err.to_string(),
+    }
+}
+
+impl Transport for BrowserTransport {
+    fn fetch<'a>(
+        &'a self,
+        url: String,
+        request: &'a Request,
+        token: Option<&'a AccessToken>,
+    ) -> LocalFuture<'a, Result<RawResponse, ApiError>> {
+        Box::pin(async move {
+            let method = match request.method {
+                Method::Get => HttpMethod::GET,
+                Method::Post => HttpMethod::POST,
+                Method::Put => HttpMethod::PUT,
+                Method::Delete => HttpMethod::DELETE,
+            };
+            let mut builder = RequestBuilder::new(&url).method(method);
+            if let Some(token) = token {
+                builder = builder.header("Authorization", &format!("Bearer {}", token.secret()));
+            }
+            let built = match &request.body {
+                Some(body) => builder
+                    .header("Content-Type", "application/json")
+                    .body(body.clone()),
+                None => builder.build(),
+            };
+            let response = built.map_err(network)?.send().await.map_err(network)?;
+            let status = response.status();
+            let body = response.text().await.map_err(network)?;
+            Ok(RawResponse { status, body })
+        })
+    }
+
+    fn sleep(&self, ms: u64) -> LocalFuture<'static, ()> {
+        Box::pin(sleep(ms))
+    }
+}
+
+/// Resolves after `ms` milliseconds (setTimeout as a future).
+pub async fn sleep(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                resolve.unchecked_ref(),
+                i32::try_from(ms).unwrap_or(i32::MAX),
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

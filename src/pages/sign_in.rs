@@ -1,0 +1,285 @@
+//! The sign-in page: homeserver, then a password or a pasted token.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use synapse_api::config::Config;
+use synapse_api::signin::{
+    safe_return_path, sign_in, validate, CredentialKind, Field, FieldErrors,
+    SignInForm as FormText, SignInPlan,
+};
+
+use crate::api::use_api;
+use crate::components::field::TextField;
+use crate::config::use_config;
+use crate::session::{last_sign_in, take_notice, use_auth, Notice};
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let auth = use_auth();
+    let config = use_config();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let notice = take_notice();
+
+    // Signed in (now, or already on arrival): go where the person was going.
+    Effect::new(move |_| {
+        if auth.session().get().is_some() {
+            let next = safe_return_path(query.read_untracked().get("next").as_deref());
+            navigate(
+                &next,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+
+    view! {
+        <main id="main" class="sign-in">
+            <h1>"Synapse Console"</h1>
+            <p class="lede">"Purge room history and manage media on your Synapse homeserver."</p>
+            {notice.map(|notice| {
+                let role = if notice == Notice::Expired { "alert" } else { "status" };
+                view! { <p class="notice" role=role>{notice.text()}</p> }
+            })}
+            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match config.await {
+                        Ok(config) => view! { <SignInForm config /> }.into_any(),
+                        Err(message) => view! { <p class="error-view" role="alert">{message}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// The form itself: validates before sending anything, then runs the sign-in checks
+/// and stores the session only if all of them passed.
+#[component]
+pub fn SignInForm(
+    /// The deployment's restrictions and default homeserver.
+    config: Config,
+) -> impl IntoView {
+    let auth = use_auth();
+    let api = use_api();
+    let last = last_sign_in();
+    let homeserver = RwSignal::new(if last.homeserver.is_empty() {
+        config.default_homeserver.clone().unwrap_or_default()
+    } else {
+        last.homeserver
+    });
+    let kind = RwSignal::new(CredentialKind::Password);
+    let user = RwSignal::new(last.user);
+    let password = RwSignal::new(String::new());
+    let token = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let restricted = config.allowed.clone();
+    let config = StoredValue::new(config);
+
+    let attempt = Action::new_local(move |plan: &SignInPlan| {
+        let plan = plan.clone();
+        async move {
+            let transport = api.transport();
+            let result = sign_in(transport.as_ref(), plan, &config.get_value()).await;
+            match result {
+                Ok(session) => {
+                    password.set(String::new());
+                    token.set(String::new());
+                    auth.signed_in(session);
+                    Ok(())
+                }
+                Err(failure) => Err(failure),
+            }
+        }
+    });
+    let failure = move || attempt.value().get().and_then(Result::err);
+    let failure_at = move |field: Field| {
+        failure()
+            .filter(|f| f.field() == field)
+            .map(|f| f.message())
+    };
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if attempt.pending().get_untracked() {
+            return;
+        }
+        let text = FormText {
+            homeserver: homeserver.get_untracked(),
+            kind: kind.get_untracked(),
+            user: user.get_untracked(),
+            password: password.get_untracked(),
+            token: token.get_untracked(),
+        };
+        match validate(&text, &config.get_value()) {
+            Ok(plan) => {
+                errors.set(FieldErrors::default());
+                attempt.dispatch(plan);
+            }
+            Err(found) => {
+                // A new attempt's messages replace the last attempt's.
+                attempt.value().set(None);
+                errors.set(found);
+            }
+        }
+    };
+
+    let homeserver_error = Signal::derive(move || {
+        errors
+            .read()
+            .homeserver
+            .clone()
+            .or_else(|| failure_at(Field::Homeserver))
+    });
+    let user_error = Signal::derive(move || errors.read().user.clone());
+    let password_error = Signal::derive(move || {
+        errors
+            .read()
+            .password
+            .clone()
+            .or_else(|| failure_at(Field::Password))
+    });
+    let token_error = Signal::derive(move || {
+        errors
+            .read()
+            .token
+            .clone()
+            .or_else(|| failure_at(Field::Token))
+    });
+    let form_error = move || {
+        failure()
+            .filter(|f| f.field() == Field::Form)
+            .map(|f| f.message())
+    };
+    let busy = attempt.pending();
+
+    view! {
+        <form class="card sign-in-form" on:submit=on_submit novalidate>
+            <h2>"Sign in"</h2>
+            {if restricted.is_empty() {
+                view! {
+                    <TextField
+                        label="Homeserver"
+                        id="homeserver"
+                        value=homeserver
+                        error=homeserver_error
+                        hint="A URL like https://matrix.example.org, or a server name like example.org."
+                        kind="text"
+                        autocomplete="url"
+                    />
+                }
+                    .into_any()
+            } else {
+                view! { <HomeserverChoice allowed=restricted value=homeserver error=homeserver_error /> }
+                    .into_any()
+            }}
+            <fieldset class="choice">
+                <legend>"Sign in with"</legend>
+                <label class="check">
+                    <input
+                        type="radio"
+                        name="kind"
+                        prop:checked=move || kind.get() == CredentialKind::Password
+                        on:change=move |_| kind.set(CredentialKind::Password)
+                    />
+                    "User name and password"
+                </label>
+                <label class="check">
+                    <input
+                        type="radio"
+                        name="kind"
+                        prop:checked=move || kind.get() == CredentialKind::Token
+                        on:change=move |_| kind.set(CredentialKind::Token)
+                    />
+                    "A pasted access token"
+                </label>
+            </fieldset>
+            <Show
+                when=move || kind.get() == CredentialKind::Password
+                fallback=move || {
+                    view! {
+                        <TextField
+                            label="Access token"
+                            id="token"
+                            value=token
+                            error=token_error
+                            hint="An admin's token, e.g. from Element: Settings, Help & About."
+                            kind="password"
+                        />
+                    }
+                }
+            >
+                <TextField
+                    label="User name"
+                    id="user"
+                    value=user
+                    error=user_error
+                    hint="Your localpart (admin) or full id (@admin:example.org)."
+                    autocomplete="username"
+                />
+                <TextField
+                    label="Password"
+                    id="password"
+                    value=password
+                    error=password_error
+                    kind="password"
+                    autocomplete="current-password"
+                />
+            </Show>
+            <p class="form-error" role="alert">{form_error}</p>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=busy>
+                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                </button>
+                <span role="status" class="progress">
+                    {move || busy.get().then_some("Checking the server, the token and admin rights…")}
+                </span>
+            </div>
+            <p class="privacy">
+                "Your session stays in this browser tab only (sessionStorage) and ends when the tab is closed."
+            </p>
+        </form>
+    }
+}
+
+/// The homeserver as a choice among the ones `config.json` allows.
+#[component]
+fn HomeserverChoice(
+    /// The allowed base URLs.
+    allowed: Vec<synapse_api::homeserver::BaseUrl>,
+    /// The chosen URL.
+    value: RwSignal<String>,
+    /// A message about the choice.
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    if !allowed
+        .iter()
+        .any(|url| url.as_str() == value.get_untracked())
+    {
+        value.set(allowed.first().map(|u| u.to_string()).unwrap_or_default());
+    }
+    view! {
+        <div class="field">
+            <label for="homeserver">"Homeserver"</label>
+            <select
+                id="homeserver"
+                aria-describedby="homeserver-error"
+                on:change=move |ev| value.set(event_target_value(&ev))
+                prop:value=move || value.get()
+            >
+                {allowed
+                    .into_iter()
+                    .map(|url| {
+                        let text = url.to_string();
+                        view! { <option value=text.clone()>{text.clone()}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-error" id="homeserver-error" role="alert">{move || error.get()}</p>
+        </div>
+    }
+}

@@ -1,0 +1,128 @@
+//! The signed-in session as a reactive context, mirrored into sessionStorage.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use synapse_api::session::Session;
+
+use crate::storage::{self, Key};
+
+/// A message the sign-in page shows once, after being sent there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// A request answered 401: the token was logged out or expired.
+    Expired,
+    SignedOut,
+    /// Signed out here, but the server could not be told.
+    SignedOutServerUnreachable,
+}
+
+impl Notice {
+    pub fn text(self) -> &'static str {
+        match self {
+            Notice::Expired => {
+                "Your session has expired or was signed out elsewhere. Sign in again to go back \
+                 to where you were."
+            }
+            Notice::SignedOut => "You are signed out.",
+            Notice::SignedOutServerUnreachable => {
+                "You are signed out of this console, but the server could not be reached to \
+                 end the session there. It ends when the token expires, or remove the device \
+                 from your account."
+            }
+        }
+    }
+}
+
+/// Non-secret details of the last session, to fill the form in again after an expiry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastSignIn {
+    pub homeserver: String,
+    pub user: String,
+}
+
+/// The session context: `None` when signed out. Copy, so closures can hold it.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    session: RwSignal<Option<Session>>,
+}
+
+impl Auth {
+    /// Reads the session this tab stored, if any.
+    pub fn load() -> Self {
+        let stored = storage::read(Key::Session).and_then(|json| Session::from_json(&json));
+        Self {
+            session: RwSignal::new(stored),
+        }
+    }
+
+    /// A context with a given session, for tests.
+    pub fn with(session: Option<Session>) -> Self {
+        Self {
+            session: RwSignal::new(session),
+        }
+    }
+
+    pub fn session(&self) -> Signal<Option<Session>> {
+        self.session.into()
+    }
+
+    pub fn current(&self) -> Option<Session> {
+        self.session.get_untracked()
+    }
+
+    pub fn signed_in(&self, session: Session) {
+        storage::write(Key::Session, &session.to_json());
+        storage::remove(Key::Notice);
+        let last = LastSignIn {
+            homeserver: session.homeserver.to_string(),
+            user: session.user_id.to_string(),
+        };
+        storage::write(
+            Key::LastSignIn,
+            &serde_json::to_string(&last).unwrap_or_default(),
+        );
+        self.session.set(Some(session));
+    }
+
+    /// The server refused the token: forget it, keep what fills the form in again.
+    pub fn expired(&self) {
+        if self.session.get_untracked().is_none() {
+            return;
+        }
+        storage::remove(Key::Session);
+        set_notice(Notice::Expired);
+        self.session.set(None);
+    }
+
+    /// Signing out empties this tab's storage.
+    pub fn signed_out(&self, notice: Notice) {
+        storage::clear();
+        set_notice(notice);
+        self.session.set(None);
+    }
+}
+
+fn set_notice(notice: Notice) {
+    storage::write(
+        Key::Notice,
+        &serde_json::to_string(&notice).unwrap_or_default(),
+    );
+}
+
+/// The pending notice for the sign-in page, removed once read.
+pub fn take_notice() -> Option<Notice> {
+    let notice = storage::read(Key::Notice).and_then(|json| serde_json::from_str(&json).ok());
+    storage::remove(Key::Notice);
+    notice
+}
+
+pub fn last_sign_in() -> LastSignIn {
+    storage::read(Key::LastSignIn)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

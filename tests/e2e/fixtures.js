@@ -1,0 +1,105 @@
+// Shared by every spec: the running Synapse, API helpers that check results on the
+// server, UI helpers that act as a person does (by label and role), and the security
+// invariants asserted after every test.
+import { test as base, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export { expect };
+
+export const server = () => JSON.parse(process.env.SYNAPSE_STATE);
+export const consoleUrl = (path = '/') => process.env.CONSOLE_URL + path;
+export const ADMIN = { user: 'admin', password: 'admin-pass-123', id: '@admin:localhost' };
+export const ALICE = { user: 'alice', password: 'alice-pass-123', id: '@alice:localhost' };
+
+/** Calls Synapse directly (not through the console) to check what really happened. */
+export async function api(method, path, { token = server().admin.access_token, body } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(server().base_url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json };
+}
+
+/** A fresh token (its own device), so a test may log it out without harming others. */
+export async function freshToken({ user, password } = ADMIN) {
+  const res = await api('POST', '/_matrix/client/v3/login', {
+    token: null,
+    body: { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password },
+  });
+  expect(res.status).toBe(200);
+  return res.json.access_token;
+}
+
+export async function tokenIsValid(token) {
+  return (await api('GET', '/_matrix/client/v3/account/whoami', { token })).status === 200;
+}
+
+export async function devicesOf(userId) {
+  const res = await api('GET', `/_synapse/admin/v2/users/${encodeURIComponent(userId)}/devices`);
+  expect(res.status).toBe(200);
+  return res.json.devices;
+}
+
+export async function signInWithPassword(page, { user, password } = ADMIN, homeserver = server().base_url) {
+  await page.getByLabel('Homeserver').fill(homeserver);
+  await page.getByLabel('User name and password').check();
+  await page.getByLabel('User name', { exact: true }).fill(user);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signInWithToken(page, token, homeserver = server().base_url) {
+  await page.getByLabel('Homeserver').fill(homeserver);
+  await page.getByLabel('A pasted access token').check();
+  await page.getByLabel('Access token', { exact: true }).fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function sessionStorageOf(page) {
+  return page.evaluate(() => Object.fromEntries(Object.entries(sessionStorage)));
+}
+
+/** Serious or critical axe-core violations on the page as it is now. */
+export async function seriousA11yViolations(page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+export const test = base.extend({
+  page: async ({ page, context }, use) => {
+    const urls = [];
+    const logs = [];
+    page.on('request', (request) => urls.push(request.url()));
+    page.on('console', (message) => logs.push(message.text()));
+    page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
+    await use(page);
+    // Invariants, after every test: the token never travels in a URL, never reaches
+    // the console log, and nothing is kept outside sessionStorage.
+    for (const url of urls) {
+      expect(url, 'a request URL carries a token').not.toMatch(/access_token|syt_/);
+    }
+    for (const line of logs) {
+      expect(line, 'a log line shows a token').not.toMatch(/syt_/);
+      expect(line, 'the app panicked').not.toMatch(/panicked|pageerror/);
+    }
+    if (!page.isClosed() && page.url().startsWith('http')) {
+      expect(await page.evaluate(() => localStorage.length), 'localStorage was written').toBe(0);
+      const databases = await page.evaluate(async () => (await indexedDB.databases()).length);
+      expect(databases, 'IndexedDB was used').toBe(0);
+    }
+    expect(await context.cookies(), 'a cookie was set').toEqual([]);
+  },
+});

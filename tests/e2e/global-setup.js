@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { freshWorkDir, killPid, ROOT, saveState, serveStatic, synapse } from './harness.js';
+
+export default async function globalSetup() {
+  const dist = path.join(ROOT, 'dist');
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    throw new Error('dist/ has no build: run `make dist` (make test does) first');
+  }
+  freshWorkDir();
+  const server = synapse('start');
+  let web;
+  try {
+    web = await serveStatic(dist);
+  } catch (err) {
+    synapse('stop');
+    throw err;
+  }
+  saveState({ synapse: server, web });
+  process.env.CONSOLE_URL = web.url;
+  process.env.SYNAPSE_STATE = JSON.stringify(server);
+  // Playwright calls the teardown even when tests fail.
+  return async () => {
+    killPid(web.pid);
+    synapse('stop');
+  };
+}

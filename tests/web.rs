@@ -1,0 +1,253 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): components mounted in a
+//! real DOM, driven by events, against a fake transport that counts requests.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use synapse_api::client::{LocalFuture, Transport};
+use synapse_api::config::Config;
+use synapse_api::retry::RawResponse;
+use synapse_api::session::AccessToken;
+use synapse_api::{ApiError, Request};
+use synapse_console::{Api, Auth, SignInForm};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Answers from a script and records the URL of every request.
+#[derive(Default)]
+struct FakeTransport {
+    answers: RefCell<VecDeque<(u16, &'static str)>>,
+    urls: RefCell<Vec<String>>,
+}
+
+impl FakeTransport {
+    fn new(answers: &[(u16, &'static str)]) -> Rc<Self> {
+        Rc::new(Self {
+            answers: RefCell::new(answers.iter().copied().collect()),
+            ..Default::default()
+        })
+    }
+}
+
+impl Transport for FakeTransport {
+    fn fetch<'a>(
+        &'a self,
+        url: String,
+        _request: &'a Request,
+        _token: Option<&'a AccessToken>,
+    ) -> LocalFuture<'a, Result<RawResponse, ApiError>> {
+        self.urls.borrow_mut().push(url);
+        let answer = self.answers.borrow_mut().pop_front();
+        Box::pin(async move {
+            match answer {
+                Some((0, _)) | None => Err(ApiError::Network {
+                    detail: "TypeError: Failed to fetch".into(),
+                }),
+                Some((status, body)) => Ok(RawResponse {
+                    status,
+                    body: body.into(),
+                }),
+            }
+        })
+    }
+
+    fn sleep(&self, _ms: u64) -> LocalFuture<'static, ()> {
+        Box::pin(async {})
+    }
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Mounts the sign-in form in a fresh container; keep the handle alive.
+fn mount_form(transport: Rc<FakeTransport>) -> (impl Drop, HtmlElement) {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        let auth = Auth::with(None);
+        provide_context(auth);
+        provide_context(Api::new(auth, transport));
+        view! { <SignInForm config=Config::default() /> }
+    });
+    (handle, container)
+}
+
+fn input(root: &HtmlElement, id: &str) -> HtmlInputElement {
+    root.query_selector(&format!("#{id}"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no #{id}"))
+        .unchecked_into()
+}
+
+fn type_into(root: &HtmlElement, id: &str, text: &str) {
+    let field = input(root, id);
+    field.set_value(text);
+    field
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn click_radio(root: &HtmlElement, label: &str) {
+    let labels = root.query_selector_all("label.check").unwrap();
+    for i in 0..labels.length() {
+        let node: HtmlElement = labels.item(i).unwrap().unchecked_into();
+        if node.text_content().unwrap_or_default().contains(label) {
+            node.click();
+            return;
+        }
+    }
+    panic!("no option {label}");
+}
+
+fn error_of(root: &HtmlElement, id: &str) -> String {
+    root.query_selector(&format!("#{id}-error"))
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn form_error(root: &HtmlElement) -> String {
+    root.query_selector(".form-error")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap_or_default()
+}
+
+async fn submit(root: &HtmlElement) {
+    let button: HtmlElement = root
+        .query_selector("button[type=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    for _ in 0..10 {
+        leptos::task::tick().await;
+    }
+}
+
+fn stored_session() -> Option<String> {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("synapse-console.session")
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn empty_form_shows_a_message_per_field_and_sends_nothing() {
+    let transport = FakeTransport::new(&[]);
+    let (_handle, root) = mount_form(transport.clone());
+    submit(&root).await;
+    assert!(error_of(&root, "homeserver").starts_with("Enter your homeserver"));
+    assert!(error_of(&root, "user").starts_with("Enter your user name"));
+    assert_eq!(error_of(&root, "password"), "Enter your password.");
+    assert_eq!(
+        input(&root, "homeserver")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(
+        transport.urls.borrow().is_empty(),
+        "no request before the input is valid"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn malformed_homeserver_and_token_are_refused_before_any_request() {
+    let transport = FakeTransport::new(&[]);
+    let (_handle, root) = mount_form(transport.clone());
+    click_radio(&root, "A pasted access token");
+    leptos::task::tick().await;
+    type_into(&root, "homeserver", "ftp://matrix.example.org");
+    type_into(&root, "token", "Bearer syt_abc");
+    submit(&root).await;
+    assert!(
+        error_of(&root, "homeserver").contains("https://"),
+        "{}",
+        error_of(&root, "homeserver")
+    );
+    assert!(error_of(&root, "token").contains("without the word Bearer"));
+    assert!(transport.urls.borrow().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_server_is_explained_at_the_homeserver_field() {
+    let transport = FakeTransport::new(&[(0, "")]);
+    let (_handle, root) = mount_form(transport.clone());
+    type_into(&root, "homeserver", "http://127.0.0.1:9");
+    type_into(&root, "user", "admin");
+    type_into(&root, "password", "secret");
+    submit(&root).await;
+    let message = error_of(&root, "homeserver");
+    assert!(
+        message.contains("Could not reach http://127.0.0.1:9"),
+        "{message}"
+    );
+    assert!(message.contains("CORS"), "{message}");
+    assert_eq!(
+        *transport.urls.borrow(),
+        ["http://127.0.0.1:9/_synapse/admin/v1/server_version"]
+    );
+    assert_eq!(stored_session(), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_non_admin_is_refused_and_nothing_is_stored() {
+    let transport = FakeTransport::new(&[
+        (200, r#"{"server_version":"1.163.2"}"#),
+        (200, r#"{"user_id":"@alice:localhost","device_id":"D"}"#),
+        (
+            403,
+            r#"{"errcode":"M_FORBIDDEN","error":"You are not a server admin"}"#,
+        ),
+    ]);
+    let (_handle, root) = mount_form(transport.clone());
+    click_radio(&root, "A pasted access token");
+    leptos::task::tick().await;
+    type_into(&root, "homeserver", "http://127.0.0.1:8008");
+    type_into(&root, "token", "syt_alice");
+    submit(&root).await;
+    assert!(
+        form_error(&root).contains("@alice:localhost is signed in but is not a server admin"),
+        "{}",
+        form_error(&root)
+    );
+    assert_eq!(transport.urls.borrow().len(), 3);
+    assert_eq!(stored_session(), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_password_is_explained_at_the_password_field() {
+    let transport = FakeTransport::new(&[
+        (200, r#"{"server_version":"1.163.2"}"#),
+        (
+            403,
+            r#"{"errcode":"M_FORBIDDEN","error":"Invalid username or password"}"#,
+        ),
+    ]);
+    let (_handle, root) = mount_form(transport.clone());
+    type_into(&root, "homeserver", "http://127.0.0.1:8008");
+    type_into(&root, "user", "admin");
+    type_into(&root, "password", "wrong");
+    submit(&root).await;
+    assert!(error_of(&root, "password").starts_with("Wrong user name or password"));
+    assert_eq!(stored_session(), None);
+}
