@@ -13,6 +13,7 @@ pub mod homeserver;
 pub mod ids;
 pub mod loose;
 pub mod path;
+pub mod purge;
 pub mod request;
 pub mod retry;
 pub mod session;

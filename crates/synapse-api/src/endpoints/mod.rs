@@ -2,5 +2,6 @@
 //! Each type's doc line gives the method and path.
 
 pub mod account;
+pub mod purge;
 pub mod rooms;
 pub mod users;
