@@ -9,8 +9,10 @@ mod components;
 mod config;
 mod http;
 mod pages;
+mod purge_tracker;
 mod session;
 mod storage;
+mod time;
 
 use std::rc::Rc;
 
@@ -21,6 +23,7 @@ use leptos_router::path;
 pub use api::{use_api, Api};
 pub use components::shell::Shell;
 pub use pages::sign_in::SignInForm;
+pub use purge_tracker::{PollEnv, PurgeTracker};
 pub use session::Auth;
 
 /// Mounts the console on `<body>`; called by `main`.
@@ -36,6 +39,14 @@ pub fn App() -> impl IntoView {
     let api = Api::new(auth, Rc::new(http::BrowserTransport));
     provide_context(api);
     provide_context(config::load(api));
+    let tracker = PurgeTracker::new(api, PollEnv::browser());
+    provide_context(tracker);
+    // Purges are followed on every page while signed in, and resumed after a new
+    // sign-in to the same server.
+    Effect::new(move |_| match auth.session().get() {
+        Some(session) => tracker.activate(session.homeserver),
+        None => tracker.deactivate(),
+    });
 
     view! {
         <Router>

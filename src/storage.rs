@@ -12,6 +12,8 @@ pub enum Key {
     LastSignIn,
     /// A one-time message for the sign-in page ("session expired", …).
     Notice,
+    /// The purges this tab follows, per homeserver.
+    Purges,
 }
 
 impl Key {
@@ -20,6 +22,7 @@ impl Key {
             Key::Session => "synapse-console.session",
             Key::LastSignIn => "synapse-console.last-sign-in",
             Key::Notice => "synapse-console.notice",
+            Key::Purges => "synapse-console.purges",
         }
     }
 }

@@ -36,6 +36,7 @@ test('no serious accessibility violation on any page, light and dark', async ({ 
   }
   await page.goto(consoleUrl('/signin'));
   await signInWithPassword(page);
+  await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
   for (const [path, heading] of [['/', 'Overview'], ['/purge', 'Purge history'], ['/media', 'Media']]) {
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
