@@ -16,7 +16,7 @@ bench: setup
 	@bash scripts/bench.sh
 
 dist: setup
-	PATH="$(CURDIR)/node_modules/.bin:$$HOME/.cargo/bin:$$PATH" trunk build --release --public-url "$(PUBLIC_URL)"
+	PUBLIC_URL="$(PUBLIC_URL)" bash scripts/build.sh
 
 clean:
 	rm -rf dist .work target

@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 start=$(date +%s)
-trunk build --release
+bash scripts/build.sh
 echo "[bench] release build took $(( $(date +%s) - start )) s"
 node scripts/bench.mjs "$@"

@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 echo "[demo] building the console (release)"
-trunk build --release
+bash scripts/build.sh
 
 rm -rf "$DEMO" && mkdir -p "$DEMO"
 echo "[demo] starting Synapse"

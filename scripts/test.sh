@@ -57,7 +57,7 @@ check "cargo clippy (native, API crate)" cargo clippy -p synapse-api --all-targe
 run_counted "native unit tests" cargo cargo test -p synapse-api
 run_counted "browser tests (wasm-bindgen-test, headless Chromium)" cargo \
   cargo test -p synapse-console --target wasm32-unknown-unknown
-check "release build (trunk, wasm-opt)" trunk build --release
+check "release build (trunk, wasm-opt, both bundles)" bash scripts/build.sh
 run_counted "end-to-end tests (Playwright, real Synapse)" node \
   npx playwright test -c tests/e2e/playwright.config.js
 

@@ -1,13 +1,14 @@
 //! Synapse Console: a browser admin console for Synapse, in Rust and WebAssembly.
 //!
-//! `App` provides three contexts (the session, the API client, the deployment's
-//! config) and the routes. Pages live in `pages/`, shared pieces in `components/`;
+//! Two bundles share this library: the sign-in page (`start_sign_in`, small) and the
+//! console (`start_console`: `App` with its contexts and routes). Pages live in `pages/`, shared pieces in `components/`;
 //! every rule about Synapse lives in the pure `synapse_api` crate.
 
 mod api;
 mod components;
 mod config;
 mod http;
+mod navigation;
 mod pages;
 mod purge_tracker;
 mod session;
@@ -26,10 +27,16 @@ pub use pages::sign_in::SignInForm;
 pub use purge_tracker::{PollEnv, PurgeTracker};
 pub use session::Auth;
 
-/// Mounts the console on `<body>`; called by `main`.
-pub fn start() {
+/// Mounts the console on `<body>` (the `synapse-console` binary).
+pub fn start_console() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+}
+
+/// Mounts the sign-in page on `<body>` (the `signin` binary, a smaller wasm).
+pub fn start_sign_in() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(pages::sign_in::SignInApp);
 }
 
 #[component]
@@ -38,7 +45,6 @@ pub fn App() -> impl IntoView {
     provide_context(auth);
     let api = Api::new(auth, Rc::new(http::BrowserTransport));
     provide_context(api);
-    provide_context(config::load(api));
     let tracker = PurgeTracker::new(api, PollEnv::browser());
     provide_context(tracker);
     // Purges are followed on every page while signed in, and resumed after a new
@@ -51,7 +57,6 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=pages::not_found::NotFound>
-                <Route path=path!("/signin") view=pages::sign_in::SignInPage />
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=pages::overview::Overview />
                     <Route path=path!("purge") view=pages::purge::PurgePage />

@@ -1,3 +1,4 @@
+//! The console bundle.
 fn main() {
-    synapse_console::start();
+    synapse_console::start_console();
 }

@@ -3,11 +3,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
-use synapse_api::path::segment;
 
 use crate::components::sign_out::SignOut;
+use crate::navigation;
 use crate::session::use_auth;
 
 /// Shows the signed-in pages, or sends the person to sign in, remembering where
@@ -15,27 +13,10 @@ use crate::session::use_auth;
 #[component]
 pub fn Shell() -> impl IntoView {
     let auth = use_auth();
-    let location = use_location();
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if auth.session().get().is_none() {
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
-            let target = if here == "/" {
-                "/signin".to_owned()
-            } else {
-                format!("/signin?next={}", segment(&here))
-            };
-            navigate(
-                &target,
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            let here = navigation::current_path();
+            navigation::go_to_sign_in((here != "/").then_some(here.as_str()));
         }
     });
 

@@ -1,9 +1,9 @@
 //! The sign-in page: homeserver, then a password or a pasted token.
 
+use std::rc::Rc;
+
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use synapse_api::config::Config;
 use synapse_api::signin::{
     safe_return_path, sign_in, validate, CredentialKind, Field, FieldErrors,
@@ -11,29 +11,36 @@ use synapse_api::signin::{
 };
 
 use crate::api::use_api;
+use crate::api::Api;
 use crate::components::field::TextField;
-use crate::config::use_config;
-use crate::session::{last_sign_in, take_notice, use_auth, Notice};
+use crate::config::{self, use_config};
+use crate::http::BrowserTransport;
+use crate::navigation;
+use crate::session::{last_sign_in, take_notice, use_auth, Auth, Notice};
+
+/// The root of the sign-in bundle: its own contexts, no router, no console code.
+#[component]
+pub fn SignInApp() -> impl IntoView {
+    let auth = Auth::load();
+    provide_context(auth);
+    let api = Api::new(auth, Rc::new(BrowserTransport));
+    provide_context(api);
+    provide_context(config::load(api));
+    view! { <SignInPage /> }
+}
 
 #[component]
-pub fn SignInPage() -> impl IntoView {
+fn SignInPage() -> impl IntoView {
     let auth = use_auth();
     let config = use_config();
-    let query = use_query_map();
-    let navigate = use_navigate();
     let notice = take_notice();
 
-    // Signed in (now, or already on arrival): go where the person was going.
+    // Signed in (now, or already on arrival): go where the person was going, or to
+    // the console's home ("./" is relative to the sign-in page, so sub-paths work).
     Effect::new(move |_| {
         if auth.session().get().is_some() {
-            let next = safe_return_path(query.read_untracked().get("next").as_deref());
-            navigate(
-                &next,
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            let next = safe_return_path(navigation::next_param().as_deref());
+            navigation::replace(next.as_deref().unwrap_or("./"));
         }
     });
 

@@ -5,7 +5,8 @@
 //        [--csp "policy string"] [--base /sub/path/]
 //
 // - Serves files under --root with fixed content types and `Cache-Control: no-store`.
-// - A missing path gets index.html (client-side routes), except when it ends in an asset
+// - A missing path gets <path>/index.html if there is one (the sign-in page), else
+//   index.html (client-side routes), except when it ends in an asset
 //   extension (/config.json, /x.js, /x.wasm, /x.css, ...): that is a real 404.
 // - Sends `Content-Security-Policy` on HTML responses when --csp is given.
 // - With --base, only paths under that prefix are served, with the prefix stripped (the
@@ -90,6 +91,10 @@ async function resolve(root, base, urlPath) {
     return { file, info, status: 200 };
   }
   if (ASSET_EXTENSIONS.has(path.extname(rel).toLowerCase())) return { status: 404 };
+  // Like nginx `try_files $uri $uri/index.html /index.html`: "/signin" is signin/index.html.
+  const dirIndex = path.join(file, "index.html");
+  const dirIndexInfo = rel && (await fileStat(dirIndex));
+  if (dirIndexInfo) return { file: dirIndex, info: dirIndexInfo, status: 200 };
   const index = path.join(root, "index.html");
   const indexInfo = await fileStat(index);
   return indexInfo ? { file: index, info: indexInfo, status: 200 } : { status: 404 };

@@ -134,21 +134,22 @@ fn not_allowed_message(config: &Config) -> String {
     format!("This console may only be used with {}.", list.join(", "))
 }
 
-/// Where to go after signing in: the `next` the person was sent from, if it is a path
-/// inside this console (never another site: `//evil.org` or `https://…` give `/`).
-pub fn safe_return_path(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.starts_with("/signin")
-                && !path.chars().any(char::is_control) =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
+/// Where to go after signing in: the `next` path the person was sent from, if it is
+/// a path inside this site (never another site: `//evil.org` or `https://…` give
+/// `None`, and so does the sign-in page itself).
+pub fn safe_return_path(next: Option<&str>) -> Option<String> {
+    let path = next?;
+    let page = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    let safe = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !page.ends_with("/signin")
+        && !path.chars().any(char::is_control);
+    safe.then(|| path.to_owned())
 }
 
 /// Which check failed, each with its own message.
@@ -456,19 +457,24 @@ mod tests {
     #[test]
     fn return_paths_stay_inside_the_console() {
         assert_eq!(
-            safe_return_path(Some("/media?user=%40a%3Ab")),
-            "/media?user=%40a%3Ab"
+            safe_return_path(Some("/media?user=%40a%3Ab")).as_deref(),
+            Some("/media?user=%40a%3Ab")
         );
-        assert_eq!(safe_return_path(None), "/");
+        assert_eq!(
+            safe_return_path(Some("/admin/purge")).as_deref(),
+            Some("/admin/purge")
+        );
+        assert_eq!(safe_return_path(None), None);
         for bad in [
             "//evil.org",
             "https://evil.org",
             "/\\evil.org",
             "media",
             "/signin?next=/x",
+            "/admin/signin/",
             "/a\nb",
         ] {
-            assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");
+            assert_eq!(safe_return_path(Some(bad)), None, "{bad}");
         }
     }
 
