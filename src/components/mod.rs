@@ -2,5 +2,7 @@
 
 pub mod error_view;
 pub mod field;
+pub mod purges_panel;
+pub mod room_picker;
 pub mod shell;
 pub mod sign_out;

@@ -1,14 +1,438 @@
-//! Purge history (the purge form and tracker arrive with their own issue).
+//! Purge history: choose a room and a cut point, see what will go, confirm, follow.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use synapse_api::endpoints::purge::{CutPoint, PurgeHistory, PurgeState};
+use synapse_api::endpoints::rooms::{
+    EventInRoom, RoomDetailsResponse, RoomEvent, RoomMessages, TimestampToEvent,
+};
+use synapse_api::purge::{
+    explain_purge_refusal, format_utc, validate_purge, CutKind, LocalDateTime, PurgeForm,
+    PurgeFormErrors, PurgeTally, TrackState, TrackedPurge,
+};
+use synapse_api::ApiError;
+
+use crate::api::{use_api, Api};
+use crate::components::error_view::ErrorView;
+use crate::components::field::TextField;
+use crate::components::purges_panel::{describe_cut, PurgesPanel};
+use crate::components::room_picker::RoomPicker;
+use crate::purge_tracker::use_purge_tracker;
+use crate::time::{datetime_local_value, format_local, now_ms, offset_minutes_at, time_zone_name};
+
+/// The preview reads at most this many events to count what a purge removes.
+const PREVIEW_EVENT_LIMIT: usize = 5_000;
+const PREVIEW_PAGE: u32 = 1_000;
 
 #[component]
 pub fn PurgePage() -> impl IntoView {
+    let chosen = RwSignal::new(None::<RoomDetailsResponse>);
     view! {
         <h1>"Purge history"</h1>
-        <p class="card">
-            "Purging a room's history deletes its messages up to an event or a date. "
-            "This section is not available in this version of the console yet."
+        <p class="lede">
+            "Delete a room's messages older than a cut point. State events (names, members, \
+             permissions) and the room's latest event are always kept. Media the messages \
+             used is not deleted by a purge."
         </p>
+        <section class="card" aria-labelledby="room-heading">
+            <h2 id="room-heading">"Room"</h2>
+            <RoomPicker chosen />
+        </section>
+        {move || chosen.get().map(|room| view! { <StartPurge room /> })}
+        <PurgesPanel />
+    }
+}
+
+/// The first event a purge keeps, as far as the server can tell.
+#[derive(Clone, Debug, PartialEq)]
+enum FirstKept {
+    Event(RoomEvent),
+    /// No event at or after the date: everything but the latest event goes.
+    NothingAfter,
+    /// The server has no preview endpoint (older Synapse).
+    Unavailable,
+}
+
+/// What the confirmation shows.
+#[derive(Clone, Debug, PartialEq)]
+struct Preview {
+    room: RoomDetailsResponse,
+    cut: CutPoint,
+    delete_local_events: bool,
+    first_kept: FirstKept,
+    /// `None` when the timeline could not be read.
+    tally: Option<PurgeTally>,
+}
+
+/// Why a preview stops the purge: an input mistake, or a request that failed.
+#[derive(Clone, Debug, PartialEq)]
+enum PreviewRefusal {
+    EventNotInRoom,
+    Failed(ApiError),
+}
+
+async fn build_preview(
+    api: Api,
+    room: RoomDetailsResponse,
+    cut: CutPoint,
+    delete_local_events: bool,
+) -> Result<Preview, PreviewRefusal> {
+    let room_id = room.room_id.clone();
+    let unrecognized = |e: &ApiError| e.errcode() == Some("M_UNRECOGNIZED");
+    let first_kept = match &cut {
+        CutPoint::Event(event_id) => {
+            match api
+                .send(&EventInRoom {
+                    room_id: room_id.clone(),
+                    event_id: event_id.clone(),
+                })
+                .await
+            {
+                Ok(found) => FirstKept::Event(found.event),
+                Err(e) if unrecognized(&e) => FirstKept::Unavailable,
+                Err(e) if e.is_not_found() => return Err(PreviewRefusal::EventNotInRoom),
+                Err(e) => return Err(PreviewRefusal::Failed(e)),
+            }
+        }
+        CutPoint::Before(ts) => {
+            match api
+                .send(&TimestampToEvent {
+                    room_id: room_id.clone(),
+                    ts: *ts,
+                })
+                .await
+            {
+                Ok(found) => {
+                    let lookup = EventInRoom {
+                        room_id: room_id.clone(),
+                        event_id: found.event_id,
+                    };
+                    match api.send(&lookup).await {
+                        Ok(event) => FirstKept::Event(event.event),
+                        Err(_) => FirstKept::Unavailable,
+                    }
+                }
+                Err(e) if unrecognized(&e) => FirstKept::Unavailable,
+                Err(e) if e.is_not_found() => FirstKept::NothingAfter,
+                Err(e) => return Err(PreviewRefusal::Failed(e)),
+            }
+        }
+    };
+    let server_name = api
+        .auth()
+        .current()
+        .map(|s| s.server_name().to_owned())
+        .unwrap_or_default();
+    let tally = count_before_cut(api, &room, &cut, &server_name).await;
+    Ok(Preview {
+        room,
+        cut,
+        delete_local_events,
+        first_kept,
+        tally,
+    })
+}
+
+/// Reads the timeline from its start up to the cut (bounded) and counts what goes.
+async fn count_before_cut(
+    api: Api,
+    room: &RoomDetailsResponse,
+    cut: &CutPoint,
+    server_name: &str,
+) -> Option<PurgeTally> {
+    let mut tally = PurgeTally::default();
+    let mut from = None;
+    let mut read = 0;
+    loop {
+        let request = RoomMessages {
+            room_id: room.room_id.clone(),
+            from: from.clone(),
+            limit: PREVIEW_PAGE,
+        };
+        let page = api.send(&request).await.ok()?;
+        tally.add_page(&page.chunk, cut, server_name);
+        read += page.chunk.len();
+        let at_end = page.chunk.is_empty() || page.end.is_none() || page.end == from;
+        if at_end {
+            // Reaching the end before the cut means everything was counted.
+            tally.complete = true;
+        }
+        if tally.complete || read >= PREVIEW_EVENT_LIMIT {
+            return Some(tally);
+        }
+        from = page.end;
+    }
+}
+
+fn what_local_choice_does(delete: bool) -> &'static str {
+    if delete {
+        "On: messages sent by this server's own users are deleted too, which frees disk space."
+    } else {
+        "Off: messages sent by this server's own users disappear from the room's history but \
+         stay on disk; messages from other servers are deleted."
+    }
+}
+
+/// The cut-point form, the preview, the confirmation, and starting the purge.
+#[component]
+fn StartPurge(
+    /// The room to purge.
+    room: RoomDetailsResponse,
+) -> impl IntoView {
+    let api = use_api();
+    let tracker = use_purge_tracker();
+    let room = StoredValue::new(room);
+    let cut_kind = RwSignal::new(CutKind::Date);
+    let date = RwSignal::new(String::new());
+    let event = RwSignal::new(String::new());
+    let delete_local = RwSignal::new(false);
+    let errors = RwSignal::new(PurgeFormErrors::default());
+    let started = RwSignal::new(None::<String>);
+    let zone = time_zone_name();
+    let max_date = datetime_local_value(now_ms());
+
+    let preview = Action::new_local(move |(cut, delete): &(CutPoint, bool)| {
+        build_preview(api, room.get_value(), cut.clone(), *delete)
+    });
+    let start = Action::new_local(move |preview: &Preview| {
+        let preview = preview.clone();
+        async move {
+            let request = PurgeHistory {
+                room_id: preview.room.room_id.clone(),
+                cut: preview.cut.clone(),
+                delete_local_events: preview.delete_local_events,
+            };
+            let started_at = now_ms();
+            let result = api.send(&request).await;
+            result.map(|answer| {
+                tracker.add(TrackedPurge {
+                    purge_id: answer.purge_id.clone(),
+                    room_id: Some(preview.room.room_id.clone()),
+                    room_name: preview.room.name.clone(),
+                    cut: Some(preview.cut.clone()),
+                    delete_local_events: Some(preview.delete_local_events),
+                    started_at_ms: started_at,
+                    state: TrackState::Server(PurgeState::Active),
+                    checked_at_ms: None,
+                    finished_at_ms: None,
+                });
+                answer.purge_id
+            })
+        }
+    });
+    // A finished start clears the preview and says which purge it made.
+    Effect::new(move |_| {
+        if let Some(Ok(purge_id)) = start.value().get() {
+            started.set(Some(format!(
+                "Purge {purge_id} started. Its progress is followed below."
+            )));
+            preview.value().set(None);
+        }
+    });
+
+    let on_preview = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        started.set(None);
+        start.value().set(None);
+        let form = PurgeForm {
+            room: room.with_value(|r| r.room_id.to_string()),
+            cut_kind: cut_kind.get_untracked(),
+            event: event.get_untracked(),
+            date: date.get_untracked(),
+            delete_local_events: delete_local.get_untracked(),
+        };
+        match validate_purge(&form, now_ms(), offset_minutes_at) {
+            Ok(plan) => {
+                errors.set(PurgeFormErrors::default());
+                preview.dispatch((plan.cut, plan.delete_local_events));
+            }
+            Err(found) => {
+                preview.value().set(None);
+                errors.set(found);
+            }
+        }
+    };
+
+    let in_utc = Signal::derive(move || {
+        let local = date.get().parse::<LocalDateTime>().ok()?;
+        let ms = local.to_utc_ms(offset_minutes_at(&local));
+        (ms > 0).then(|| {
+            format!(
+                "That is {} (your time zone: {zone}).",
+                format_utc(ms as u64)
+            )
+        })
+    });
+    let event_error = Signal::derive(move || {
+        errors.read().event.clone().or_else(|| {
+            matches!(
+                preview.value().get(),
+                Some(Err(PreviewRefusal::EventNotInRoom))
+            )
+            .then(|| {
+                "This event is not in the chosen room (or does not exist): check the event id."
+                    .to_owned()
+            })
+        })
+    });
+
+    view! {
+        <section class="card" aria-labelledby="cut-heading">
+            <h2 id="cut-heading">"Cut point"</h2>
+            <form on:submit=on_preview novalidate>
+                <fieldset class="choice">
+                    <legend>"Purge messages"</legend>
+                    <label class="check">
+                        <input
+                            type="radio"
+                            name="cut-kind"
+                            prop:checked=move || cut_kind.get() == CutKind::Date
+                            on:change=move |_| cut_kind.set(CutKind::Date)
+                        />
+                        "Older than a date and time"
+                    </label>
+                    <label class="check">
+                        <input
+                            type="radio"
+                            name="cut-kind"
+                            prop:checked=move || cut_kind.get() == CutKind::Event
+                            on:change=move |_| cut_kind.set(CutKind::Event)
+                        />
+                        "Older than an event"
+                    </label>
+                </fieldset>
+                <Show
+                    when=move || cut_kind.get() == CutKind::Date
+                    fallback=move || {
+                        view! {
+                            <TextField
+                                label="First event to keep"
+                                id="cut-event"
+                                value=event
+                                error=event_error
+                                hint="Its id ($…). This event stays; every older message goes."
+                            />
+                        }
+                    }
+                >
+                    <div class="field">
+                        <label for="cut-date">"Purge messages sent before"</label>
+                        <p class="hint" id="cut-date-hint">{move || in_utc.get().unwrap_or_else(|| "In your browser's time zone.".into())}</p>
+                        <input
+                            id="cut-date"
+                            type="datetime-local"
+                            step="1"
+                            max=max_date.clone()
+                            bind:value=date
+                            aria-describedby="cut-date-hint cut-date-error"
+                            aria-invalid=move || if errors.read().date.is_some() { "true" } else { "false" }
+                        />
+                        <p class="field-error" id="cut-date-error" role="alert">{move || errors.read().date.clone()}</p>
+                    </div>
+                </Show>
+                <label class="check">
+                    <input type="checkbox" bind:checked=delete_local />
+                    "Also delete messages sent by this server's own users"
+                </label>
+                <p class="hint">{move || what_local_choice_does(delete_local.get())}</p>
+                <div class="actions">
+                    <button type="submit" disabled=preview.pending()>
+                        {move || if preview.pending().get() { "Preparing the preview…" } else { "Preview the purge" }}
+                    </button>
+                </div>
+            </form>
+            <p role="status" class="notice" hidden=move || started.get().is_none()>{move || started.get()}</p>
+            {move || match preview.value().get() {
+                Some(Ok(found)) => view! { <Confirm preview=found start /> }.into_any(),
+                Some(Err(PreviewRefusal::Failed(error))) => view! { <ErrorView error /> }.into_any(),
+                _ => ().into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The preview and the explicit, named confirmation.
+#[component]
+fn Confirm(
+    /// What the purge will do.
+    preview: Preview,
+    /// Starts the purge.
+    start: Action<Preview, Result<synapse_api::ids::PurgeId, ApiError>>,
+) -> impl IntoView {
+    let room_label = preview
+        .room
+        .name
+        .clone()
+        .unwrap_or_else(|| preview.room.room_id.to_string());
+    let cut_text = describe_cut(&preview.cut);
+    let first_kept = match &preview.first_kept {
+        FirstKept::Event(event) => format!(
+            "First event kept: {} from {} at {}{}",
+            event.kind,
+            event.sender,
+            format_local(event.origin_server_ts),
+            event
+                .body()
+                .map(|b| format!(
+                    ": \u{201c}{}\u{201d}",
+                    b.chars().take(120).collect::<String>()
+                ))
+                .unwrap_or_default()
+        ),
+        FirstKept::NothingAfter => "No message was sent after that time: everything but the \
+                                    room's latest event will be purged."
+            .into(),
+        FirstKept::Unavailable => "This server cannot show which event is kept (its Synapse \
+                                   lacks the preview endpoints); the purge can still run."
+            .into(),
+    };
+    let counts = match preview.tally {
+        None => "The room's timeline could not be read, so the number of messages is unknown."
+            .to_owned(),
+        Some(t) => {
+            let at_least = if t.complete { "" } else { "at least " };
+            let local_fate = if preview.delete_local_events {
+                "deleted"
+            } else {
+                "hidden, kept on disk"
+            };
+            format!(
+                "Before the cut: {at_least}{} message(s) from this server's users ({local_fate}), \
+                 {at_least}{} from other servers (deleted), and {} state event(s) (kept).",
+                t.local, t.remote, t.state
+            )
+        }
+    };
+    let button = format!("Purge history of {room_label}");
+    let refusal = move || match start.value().get() {
+        Some(Err(error)) => Some(explain_purge_refusal(&error)),
+        _ => None,
+    };
+    let for_start = preview.clone();
+    view! {
+        <div class="confirm" role="group" aria-labelledby="confirm-heading">
+            <h3 id="confirm-heading">"Check before purging"</h3>
+            <ul>
+                <li>{format!("Room: {room_label} ({})", preview.room.room_id)}</li>
+                <li>{format!("Cut point: {cut_text}")}</li>
+                <li data-testid="first-kept">{first_kept}</li>
+                <li data-testid="tally">{counts}</li>
+                <li>{what_local_choice_does(preview.delete_local_events)}</li>
+            </ul>
+            <p><strong>"A purge cannot be undone."</strong></p>
+            <p class="form-error" role="alert">{refusal}</p>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="danger"
+                    disabled=start.pending()
+                    on:click=move |_| {
+                        start.dispatch(for_start.clone());
+                    }
+                >
+                    {button}
+                </button>
+            </div>
+        </div>
     }
 }

@@ -103,3 +103,46 @@ export const test = base.extend({
     expect(await context.cookies(), 'a cookie was set').toEqual([]);
   },
 });
+
+/**
+ * A fresh public room made by alice, with `count` text messages sent one after another
+ * (parallel sends would fork the room's history). Returns the room id and each
+ * message's id, timestamp and body, oldest first.
+ */
+export async function seedRoom(name, count) {
+  const alice = server().user.access_token;
+  const created = await api('POST', '/_matrix/client/v3/createRoom', {
+    token: alice,
+    body: { name, preset: 'public_chat' },
+  });
+  expect(created.status).toBe(200);
+  const roomId = created.json.room_id;
+  const messages = [];
+  for (let i = 1; i <= count; i += 1) {
+    const body = `${name} message ${i}`;
+    const txn = `${Date.now()}-${i}-${Math.random().toString(36).slice(2)}`;
+    const sent = await api('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txn}`, {
+      token: alice,
+      body: { msgtype: 'm.text', body },
+    });
+    expect(sent.status).toBe(200);
+    messages.push({ id: sent.json.event_id, body });
+  }
+  // Timestamps as the server recorded them.
+  const page = await api('GET', `/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/messages?dir=f&limit=1000`);
+  const ts = new Map(page.json.chunk.map((e) => [e.event_id, e.origin_server_ts]));
+  for (const m of messages) m.ts = ts.get(m.id);
+  return { roomId, messages };
+}
+
+/** Bodies of the room's text messages the server still shows, oldest first. */
+export async function visibleBodies(roomId) {
+  const page = await api('GET', `/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/messages?dir=f&limit=1000`);
+  expect(page.status).toBe(200);
+  return page.json.chunk.filter((e) => e.type === 'm.room.message').map((e) => e.content.body);
+}
+
+/** 200 while the event is still stored (even if hidden from history), 404 once deleted. */
+export async function eventStatus(eventId) {
+  return (await api('GET', `/_synapse/admin/v1/fetch_event/${encodeURIComponent(eventId)}`)).status;
+}

@@ -1,0 +1,218 @@
+//! Choosing a room: by id or alias, or by searching names; shows the chosen room.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use synapse_api::endpoints::rooms::{
+    ListRooms, ResolveAlias, RoomDetails, RoomDetailsResponse, RoomSummary,
+};
+use synapse_api::purge::RoomRef;
+use synapse_api::ApiError;
+
+use crate::api::{use_api, Api};
+use crate::components::error_view::ErrorView;
+use crate::components::field::TextField;
+
+/// Looks a typed room up: an alias through the directory, then the room's details.
+async fn look_up(api: Api, room: RoomRef) -> Result<RoomDetailsResponse, String> {
+    let room_id = match room {
+        RoomRef::Id(id) => id,
+        RoomRef::Alias(alias) => match api
+            .send(&ResolveAlias {
+                alias: alias.clone(),
+            })
+            .await
+        {
+            Ok(found) => found.room_id,
+            Err(e) if e.is_not_found() => return Err(format!("No room has the alias {alias}.")),
+            Err(e) => return Err(format!("{} {}", e.summary(), e.next_step())),
+        },
+    };
+    match api
+        .send(&RoomDetails {
+            room_id: room_id.clone(),
+        })
+        .await
+    {
+        Ok(details) => Ok(details),
+        Err(e) if e.is_not_found() => Err(format!(
+            "This server does not know the room {room_id}. Check the id, or search by name."
+        )),
+        Err(e) => Err(format!("{} {}", e.summary(), e.next_step())),
+    }
+}
+
+/// Sets `chosen` to the room the admin picks.
+#[component]
+pub fn RoomPicker(
+    /// The chosen room, `None` until one is picked.
+    chosen: RwSignal<Option<RoomDetailsResponse>>,
+) -> impl IntoView {
+    let api = use_api();
+    let typed = RwSignal::new(String::new());
+    let typed_error = RwSignal::new(None::<String>);
+    let lookup = Action::new_local(move |room: &RoomRef| {
+        let room = room.clone();
+        async move {
+            match look_up(api, room).await {
+                Ok(details) => chosen.set(Some(details)),
+                Err(message) => typed_error.set(Some(message)),
+            }
+        }
+    });
+    let on_lookup = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        match typed.get_untracked().parse::<RoomRef>() {
+            Ok(room) => {
+                typed_error.set(None);
+                lookup.dispatch(room);
+            }
+            Err(e) => typed_error.set(Some(e.0)),
+        }
+    };
+
+    let term = RwSignal::new(String::new());
+    let search = Action::new_local(move |term: &String| {
+        let request = ListRooms {
+            search_term: Some(term.clone()),
+            limit: Some(20),
+            from: None,
+        };
+        async move {
+            api.send(&request)
+                .await
+                .map(|list| (list.rooms, list.total_rooms))
+        }
+    });
+    let on_search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        search.dispatch(term.get_untracked().trim().to_owned());
+    };
+
+    view! {
+        <Show
+            when=move || chosen.get().is_none()
+            fallback=move || view! { <ChosenRoom chosen /> }
+        >
+            <div class="picker">
+                <form class="inline-form" on:submit=on_lookup novalidate>
+                    <TextField
+                        label="Room id or alias"
+                        id="room"
+                        value=typed
+                        error=typed_error
+                        hint="Like !abc123:example.org, !abc123 (newer rooms) or #general:example.org."
+                    />
+                    <button type="submit" disabled=lookup.pending()>
+                        "Look up room"
+                    </button>
+                </form>
+                <form class="inline-form" on:submit=on_search novalidate>
+                    <div class="field">
+                        <label for="room-search">"Or search rooms by name"</label>
+                        <input id="room-search" type="search" bind:value=term />
+                    </div>
+                    <button type="submit" disabled=search.pending()>
+                        "Search"
+                    </button>
+                </form>
+                <SearchResults results=search.value() chosen />
+            </div>
+        </Show>
+    }
+}
+
+/// The rooms a search found, each with a button to choose it.
+#[component]
+fn SearchResults(
+    /// The last search's answer.
+    #[prop(into)]
+    results: Signal<Option<Result<(Vec<RoomSummary>, u64), ApiError>>>,
+    /// Set when a room is chosen.
+    chosen: RwSignal<Option<RoomDetailsResponse>>,
+) -> impl IntoView {
+    let api = use_api();
+    let choose_error = RwSignal::new(None::<String>);
+    let choose = Action::new_local(move |room: &RoomSummary| {
+        let room = room.clone();
+        async move {
+            match look_up(api, RoomRef::Id(room.room_id)).await {
+                Ok(details) => chosen.set(Some(details)),
+                Err(message) => choose_error.set(Some(message)),
+            }
+        }
+    });
+    let list = move || {
+        match results.get() {
+        None => ().into_any(),
+        Some(Err(error)) => view! { <ErrorView error /> }.into_any(),
+        Some(Ok((rooms, _))) if rooms.is_empty() => {
+            view! { <p role="status">"No room matches that name."</p> }.into_any()
+        }
+        Some(Ok((rooms, total))) => view! {
+            <p role="status">{format!("{total} room(s) found; the first {} are shown.", rooms.len())}</p>
+            <ul class="results">
+                {rooms
+                    .into_iter()
+                    .map(|room| {
+                        let label = room.name.clone().unwrap_or_else(|| "(no name)".into());
+                        let button_label = format!("Choose {label}");
+                        view! {
+                            <li>
+                                <span class="result-name">{label}</span>
+                                <code>{room.room_id.to_string()}</code>
+                                <span class="muted">
+                                    {room.canonical_alias.clone().unwrap_or_default()} " · "
+                                    {room.joined_members} " members"
+                                </span>
+                                <button type="button" aria-label=button_label on:click=move |_| {
+                                    choose.dispatch(room.clone());
+                                }>
+                                    "Choose"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <p class="form-error" role="alert">{move || choose_error.get()}</p>
+        {list}
+    }
+}
+
+/// What the admin should know of the chosen room before purging it.
+#[component]
+fn ChosenRoom(
+    /// The chosen room; "Change room" clears it.
+    chosen: RwSignal<Option<RoomDetailsResponse>>,
+) -> impl IntoView {
+    move || {
+        chosen.get().map(|room| {
+            view! {
+                <div class="chosen-room" aria-label="Chosen room" role="group">
+                    <dl class="facts">
+                        <dt>"Room"</dt>
+                        <dd data-testid="room-name">{room.name.clone().unwrap_or_else(|| "(no name)".into())}</dd>
+                        <dt>"Room id"</dt>
+                        <dd><code data-testid="room-id">{room.room_id.to_string()}</code></dd>
+                        <dt>"Alias"</dt>
+                        <dd>{room.canonical_alias.clone().unwrap_or_else(|| "none".into())}</dd>
+                        <dt>"Members"</dt>
+                        <dd>{format!("{} ({} on this server)", room.joined_members, room.joined_local_members)}</dd>
+                        <dt>"State events"</dt>
+                        <dd>{room.state_events}</dd>
+                        <dt>"Encryption"</dt>
+                        <dd>{room.encryption.clone().unwrap_or_else(|| "none".into())}</dd>
+                    </dl>
+                    <button type="button" on:click=move |_| chosen.set(None)>
+                        "Change room"
+                    </button>
+                </div>
+            }
+        })
+    }
+}

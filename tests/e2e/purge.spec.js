@@ -1,0 +1,156 @@
+// Purge history against the real Synapse: by event and by date, hidden or deleted,
+// refusals, and following purges through reloads and a Synapse restart.
+import {
+  api, consoleUrl, eventStatus, expect, seedRoom, server, signInWithPassword, test, visibleBodies,
+} from './fixtures.js';
+import { synapse } from './harness.js';
+
+// The date field is in the browser's time zone: use one that is not UTC.
+test.use({ timezoneId: 'America/New_York' });
+
+async function openPurge(page) {
+  await page.goto(consoleUrl('/signin?next=%2Fpurge'));
+  await signInWithPassword(page);
+  await expect(page.getByRole('heading', { name: 'Purge history', level: 1 })).toBeVisible();
+}
+
+async function chooseRoomByName(page, name) {
+  await page.getByLabel('Or search rooms by name').fill(name);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: `Choose ${name}` }).click();
+  await expect(page.getByTestId('room-name')).toHaveText(name);
+}
+
+async function purgeAndWait(page, roomName) {
+  await page.getByRole('button', { name: `Purge history of ${roomName}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: /Purge \w+ started/ })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: `of ${roomName} is complete` })).toBeVisible({ timeout: 30_000 });
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` of `ms` in New York, as a datetime-local input takes it. */
+function newYorkLocal(ms) {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
+  const get = (type) => parts.find((p) => p.type === type).value;
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
+test('purge up to an event hides local messages but keeps them on disk', async ({ page }) => {
+  const room = await seedRoom('Purge by event', 200);
+  const cut = room.messages[99]; // message 100 is kept
+  await openPurge(page);
+  await chooseRoomByName(page, 'Purge by event');
+  await page.getByLabel('Older than an event').check();
+  await page.getByLabel('First event to keep').fill(cut.id);
+  await page.getByRole('button', { name: 'Preview the purge' }).click();
+  await expect(page.getByTestId('first-kept')).toContainText('Purge by event message 100');
+  await expect(page.getByTestId('tally')).toContainText('99 message(s) from this server');
+  await expect(page.getByTestId('tally')).toContainText('hidden, kept on disk');
+  await purgeAndWait(page, 'Purge by event');
+
+  const bodies = await visibleBodies(room.roomId);
+  expect(bodies[0]).toBe('Purge by event message 100');
+  expect(bodies).toHaveLength(101);
+  // Off: hidden from history, still stored.
+  expect(await eventStatus(room.messages[0].id)).toBe(200);
+  await expect(page.getByRole('row', { name: /Purge by event/ })).toContainText('Complete');
+});
+
+test('purge by a date in the browser time zone deletes local messages when asked', async ({ page }) => {
+  const room = await seedRoom('Purge by date', 120);
+  // The input takes whole seconds: cut at the first message of a new second, so that
+  // every older message is before the cut and it is the first one kept.
+  const k = room.messages.findIndex((m, i) => i >= 30 && room.messages[i - 1].ts < Math.floor(m.ts / 1000) * 1000);
+  expect(k, 'no second boundary among 120 messages').toBeGreaterThan(0);
+  const keep = room.messages[k];
+  const cutMs = Math.floor(keep.ts / 1000) * 1000;
+  await openPurge(page);
+  await chooseRoomByName(page, 'Purge by date');
+  await page.getByLabel('Purge messages sent before').fill(newYorkLocal(cutMs));
+  await expect(page.getByText(/That is .* UTC \(your time zone: America\/New_York\)/)).toBeVisible();
+  await page.getByLabel('Also delete messages sent by this server').check();
+  await page.getByRole('button', { name: 'Preview the purge' }).click();
+  await expect(page.getByTestId('first-kept')).toContainText(`Purge by date message ${k + 1}`);
+  await expect(page.getByTestId('tally')).toContainText(`${k} message(s) from this server's users (deleted)`);
+  await purgeAndWait(page, 'Purge by date');
+
+  const bodies = await visibleBodies(room.roomId);
+  expect(bodies[0]).toBe(`Purge by date message ${k + 1}`);
+  // On: really deleted.
+  expect(await eventStatus(room.messages[0].id)).toBe(404);
+  expect(await eventStatus(room.messages[k - 1].id)).toBe(404);
+  expect(await eventStatus(keep.id)).toBe(200);
+});
+
+test('an event from another room, an unknown room and bad input are refused', async ({ page }) => {
+  const room = await seedRoom('Refusals A', 3);
+  const other = await seedRoom('Refusals B', 3);
+  await openPurge(page);
+  const purges = [];
+  page.on('request', (r) => r.url().includes('/purge_history/') && purges.push(r.url()));
+
+  await page.getByLabel('Room id or alias').fill('!doesnotexist:localhost');
+  await page.getByRole('button', { name: 'Look up room' }).click();
+  await expect(page.locator('#room-error')).toContainText('does not know the room');
+  await page.getByLabel('Room id or alias').fill('@alice:localhost');
+  await page.getByRole('button', { name: 'Look up room' }).click();
+  await expect(page.locator('#room-error')).toContainText('user id');
+
+  await page.getByLabel('Room id or alias').fill(room.roomId);
+  await page.getByRole('button', { name: 'Look up room' }).click();
+  await expect(page.getByTestId('room-id')).toHaveText(room.roomId);
+  await page.getByRole('button', { name: 'Preview the purge' }).click();
+  await expect(page.locator('#cut-date-error')).toContainText('Choose the date');
+  await page.getByLabel('Purge messages sent before').fill('2099-01-01T00:00:00');
+  await page.getByRole('button', { name: 'Preview the purge' }).click();
+  await expect(page.locator('#cut-date-error')).toContainText('future');
+
+  await page.getByLabel('Older than an event').check();
+  await page.getByLabel('First event to keep').fill(other.messages[1].id);
+  await page.getByRole('button', { name: 'Preview the purge' }).click();
+  await expect(page.locator('#cut-event-error')).toContainText('not in the chosen room');
+  await expect(page.getByRole('button', { name: /Purge history of/ })).toHaveCount(0);
+  expect(purges).toEqual([]);
+  expect(await visibleBodies(room.roomId)).toHaveLength(3);
+});
+
+test('a reload during a purge keeps following it to complete', async ({ page }) => {
+  const room = await seedRoom('Purge and reload', 150);
+  await openPurge(page);
+  await chooseRoomByName(page, 'Purge and reload');
+  await page.getByLabel('Older than an event').check();
+  await page.getByLabel('First event to keep').fill(room.messages[140].id);
+  await page.getByRole('button', { name: 'Preview the purge' }).click();
+  await page.getByRole('button', { name: 'Purge history of Purge and reload' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /Purge \w+ started/ })).toBeVisible();
+  await page.reload();
+  const row = page.getByRole('row', { name: /Purge and reload/ });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('Complete', { timeout: 30_000 });
+  expect((await visibleBodies(room.roomId))[0]).toBe('Purge and reload message 141');
+});
+
+test('the panel recovers by itself when Synapse comes back', async ({ page }) => {
+  const room = await seedRoom('Purge while down', 20);
+  const started = await api('POST', `/_synapse/admin/v1/purge_history/${encodeURIComponent(room.roomId)}/${encodeURIComponent(room.messages[10].id)}`, {
+    body: { delete_local_events: false },
+  });
+  expect(started.status).toBe(200);
+  const purgeId = started.json.purge_id;
+  await openPurge(page);
+  synapse('stop');
+  try {
+    await page.getByLabel('Follow a purge by id').fill(purgeId);
+    await page.getByRole('button', { name: 'Follow', exact: true }).click();
+    const row = page.getByRole('row', { name: new RegExp(purgeId) });
+    await expect(row).toContainText('server unreachable, retrying', { timeout: 20_000 });
+  } finally {
+    const back = synapse('start');
+    expect(back.port).toBe(server().port);
+  }
+  const row = page.getByRole('row', { name: new RegExp(purgeId) });
+  await expect(row).toContainText('Complete', { timeout: 45_000 });
+  await expect(page.getByRole('status').filter({ hasText: `Purge ${purgeId}` })).toContainText('complete');
+});
