@@ -137,9 +137,11 @@ impl PurgeTracker {
         );
     }
 
+    /// `None` also once the tracker is gone (its owner disposed): followers then stop.
     fn get(&self, id: &PurgeId) -> Option<TrackedPurge> {
         self.purges
-            .with_untracked(|list| list.iter().find(|p| &p.purge_id == id).cloned())
+            .try_with_untracked(|list| list.iter().find(|p| &p.purge_id == id).cloned())
+            .flatten()
     }
 
     fn record(&self, id: &PurgeId, state: TrackState) {
@@ -173,7 +175,7 @@ impl PurgeTracker {
 
     /// Is the follower of `homeserver` still wanted: same server, signed in?
     fn still_wanted(&self, homeserver: &BaseUrl) -> bool {
-        self.homeserver.get_untracked().as_ref() == Some(homeserver)
+        self.homeserver.try_get_untracked().flatten().as_ref() == Some(homeserver)
             && self
                 .api
                 .auth()
@@ -199,9 +201,7 @@ impl PurgeTracker {
         let tracker = *self;
         leptos::task::spawn_local(async move {
             tracker.poll_until_settled(&id, &homeserver).await;
-            tracker.following.update_value(|set| {
-                set.remove(&id);
-            });
+            tracker.following.try_update_value(|set| set.remove(&id));
         });
     }
 

@@ -67,8 +67,9 @@ impl Auth {
         self.session.into()
     }
 
+    /// The session now; `None` when signed out (or once this context is disposed).
     pub fn current(&self) -> Option<Session> {
-        self.session.get_untracked()
+        self.session.try_get_untracked().flatten()
     }
 
     pub fn signed_in(&self, session: Session) {

@@ -12,6 +12,9 @@ use crate::api::{use_api, Api};
 use crate::components::error_view::ErrorView;
 use crate::components::field::TextField;
 
+/// A search's answer: the rooms shown and how many matched in all.
+type SearchAnswer = Option<Result<(Vec<RoomSummary>, u64), ApiError>>;
+
 /// Looks a typed room up: an alias through the directory, then the room's details.
 async fn look_up(api: Api, room: RoomRef) -> Result<RoomDetailsResponse, String> {
     let room_id = match room {
@@ -126,7 +129,7 @@ pub fn RoomPicker(
 fn SearchResults(
     /// The last search's answer.
     #[prop(into)]
-    results: Signal<Option<Result<(Vec<RoomSummary>, u64), ApiError>>>,
+    results: Signal<SearchAnswer>,
     /// Set when a room is chosen.
     chosen: RwSignal<Option<RoomDetailsResponse>>,
 ) -> impl IntoView {

@@ -1,16 +1,13 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): components mounted in a
 //! real DOM, driven by events, against a fake transport that counts requests.
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
+mod common;
+
 use std::rc::Rc;
 
+use common::{clear_session_storage, FakeTransport};
 use leptos::prelude::*;
-use synapse_api::client::{LocalFuture, Transport};
 use synapse_api::config::Config;
-use synapse_api::retry::RawResponse;
-use synapse_api::session::AccessToken;
-use synapse_api::{ApiError, Request};
 use synapse_console::{Api, Auth, SignInForm};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -18,62 +15,13 @@ use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Answers from a script and records the URL of every request.
-#[derive(Default)]
-struct FakeTransport {
-    answers: RefCell<VecDeque<(u16, &'static str)>>,
-    urls: RefCell<Vec<String>>,
-}
-
-impl FakeTransport {
-    fn new(answers: &[(u16, &'static str)]) -> Rc<Self> {
-        Rc::new(Self {
-            answers: RefCell::new(answers.iter().copied().collect()),
-            ..Default::default()
-        })
-    }
-}
-
-impl Transport for FakeTransport {
-    fn fetch<'a>(
-        &'a self,
-        url: String,
-        _request: &'a Request,
-        _token: Option<&'a AccessToken>,
-    ) -> LocalFuture<'a, Result<RawResponse, ApiError>> {
-        self.urls.borrow_mut().push(url);
-        let answer = self.answers.borrow_mut().pop_front();
-        Box::pin(async move {
-            match answer {
-                Some((0, _)) | None => Err(ApiError::Network {
-                    detail: "TypeError: Failed to fetch".into(),
-                }),
-                Some((status, body)) => Ok(RawResponse {
-                    status,
-                    body: body.into(),
-                }),
-            }
-        })
-    }
-
-    fn sleep(&self, _ms: u64) -> LocalFuture<'static, ()> {
-        Box::pin(async {})
-    }
-}
-
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
 /// Mounts the sign-in form in a fresh container; keep the handle alive.
 fn mount_form(transport: Rc<FakeTransport>) -> (impl Drop, HtmlElement) {
-    web_sys::window()
-        .unwrap()
-        .session_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
+    clear_session_storage();
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone(), move || {
@@ -185,7 +133,7 @@ async fn malformed_homeserver_and_token_are_refused_before_any_request() {
         error_of(&root, "homeserver")
     );
     assert!(error_of(&root, "token").contains("without the word Bearer"));
-    assert!(transport.urls.borrow().is_empty());
+    assert!(transport.requests() == 0);
 }
 
 #[wasm_bindgen_test]
@@ -230,7 +178,7 @@ async fn a_non_admin_is_refused_and_nothing_is_stored() {
         "{}",
         form_error(&root)
     );
-    assert_eq!(transport.urls.borrow().len(), 3);
+    assert_eq!(transport.requests(), 3);
     assert_eq!(stored_session(), None);
 }
 
