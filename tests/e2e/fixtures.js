@@ -109,11 +109,11 @@ export const test = base.extend({
  * (parallel sends would fork the room's history). Returns the room id and each
  * message's id, timestamp and body, oldest first.
  */
-export async function seedRoom(name, count) {
+export async function seedRoom(name, count, alias) {
   const alice = server().user.access_token;
   const created = await api('POST', '/_matrix/client/v3/createRoom', {
     token: alice,
-    body: { name, preset: 'public_chat' },
+    body: { name, preset: 'public_chat', ...(alias ? { room_alias_name: alias } : {}) },
   });
   expect(created.status).toBe(200);
   const roomId = created.json.room_id;

@@ -1,7 +1,8 @@
 // Purge history against the real Synapse: by event and by date, hidden or deleted,
 // refusals, and following purges through reloads and a Synapse restart.
 import {
-  api, consoleUrl, eventStatus, expect, seedRoom, server, signInWithPassword, test, visibleBodies,
+  api, consoleUrl, eventStatus, expect, seedRoom, seriousA11yViolations, server, signInWithPassword,
+  test, visibleBodies,
 } from './fixtures.js';
 import { synapse } from './harness.js';
 
@@ -48,7 +49,9 @@ test('purge up to an event hides local messages but keeps them on disk', async (
   await expect(page.getByTestId('first-kept')).toContainText('Purge by event message 100');
   await expect(page.getByTestId('tally')).toContainText('99 message(s) from this server');
   await expect(page.getByTestId('tally')).toContainText('hidden, kept on disk');
+  expect(await seriousA11yViolations(page), 'purge page with its confirmation').toEqual([]);
   await purgeAndWait(page, 'Purge by event');
+  expect(await seriousA11yViolations(page), 'purge page with a finished purge').toEqual([]);
 
   const bodies = await visibleBodies(room.roomId);
   expect(bodies[0]).toBe('Purge by event message 100');
@@ -117,9 +120,12 @@ test('an event from another room, an unknown room and bad input are refused', as
 });
 
 test('a reload during a purge keeps following it to complete', async ({ page }) => {
-  const room = await seedRoom('Purge and reload', 150);
+  const room = await seedRoom('Purge and reload', 150, 'purge-and-reload');
   await openPurge(page);
-  await chooseRoomByName(page, 'Purge and reload');
+  // By alias, resolved through the room directory.
+  await page.getByLabel('Room id or alias').fill('#purge-and-reload:localhost');
+  await page.getByRole('button', { name: 'Look up room' }).click();
+  await expect(page.getByTestId('room-id')).toHaveText(room.roomId);
   await page.getByLabel('Older than an event').check();
   await page.getByLabel('First event to keep').fill(room.messages[140].id);
   await page.getByRole('button', { name: 'Preview the purge' }).click();
@@ -153,4 +159,25 @@ test('the panel recovers by itself when Synapse comes back', async ({ page }) =>
   const row = page.getByRole('row', { name: new RegExp(purgeId) });
   await expect(row).toContainText('Complete', { timeout: 45_000 });
   await expect(page.getByRole('status').filter({ hasText: `Purge ${purgeId}` })).toContainText('complete');
+});
+
+test('followed purges survive an expired session and a new sign-in', async ({ page }) => {
+  const room = await seedRoom('Purge and expire', 10);
+  const started = await api('POST', `/_synapse/admin/v1/purge_history/${encodeURIComponent(room.roomId)}/${encodeURIComponent(room.messages[5].id)}`, {
+    body: { delete_local_events: false },
+  });
+  const purgeId = started.json.purge_id;
+  await openPurge(page);
+  await page.getByLabel('Follow a purge by id').fill(purgeId);
+  await page.getByRole('button', { name: 'Follow', exact: true }).click();
+  await expect(page.getByRole('row', { name: new RegExp(purgeId) })).toContainText('Complete');
+  // The session dies on the server; the next request answers 401.
+  const token = JSON.parse(await page.evaluate(() => sessionStorage.getItem('synapse-console.session'))).access_token;
+  expect((await api('POST', '/_matrix/client/v3/logout', { token, body: {} })).status).toBe(200);
+  await page.getByLabel('Or search rooms by name').fill('anything');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/\/signin\?next=%2Fpurge$/);
+  await signInWithPassword(page);
+  await expect(page.getByRole('heading', { name: 'Purge history', level: 1 })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(purgeId) })).toContainText('Complete');
 });
