@@ -15,7 +15,7 @@ cleanup() {
   echo
   echo "[demo] stopping"
   [ -n "$web_pid" ] && kill "$web_pid" 2>/dev/null || true
-  "$PYTHON" scripts/synapse.py stop --dir "$DEMO/synapse" >/dev/null 2>&1 || true
+  "$PYTHON" scripts/synapse.py stop --dir "$DEMO/synapse" || true
 }
 trap cleanup INT TERM EXIT
 
