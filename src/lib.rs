@@ -23,6 +23,7 @@ use leptos_router::path;
 
 pub use api::{use_api, Api};
 pub use components::shell::Shell;
+pub use http::sleep;
 pub use pages::sign_in::SignInForm;
 pub use purge_tracker::{PollEnv, PurgeTracker};
 pub use session::Auth;

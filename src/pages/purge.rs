@@ -13,6 +13,7 @@ use synapse_api::purge::{
 use synapse_api::ApiError;
 
 use crate::api::{use_api, Api};
+use crate::components::choice::Choice;
 use crate::components::error_view::ErrorView;
 use crate::components::field::TextField;
 use crate::components::purges_panel::{describe_cut, PurgesPanel};
@@ -280,27 +281,15 @@ fn StartPurge(
         <section class="card" aria-labelledby="cut-heading">
             <h2 id="cut-heading">"Cut point"</h2>
             <form on:submit=on_preview novalidate>
-                <fieldset class="choice">
-                    <legend>"Purge messages"</legend>
-                    <label class="check">
-                        <input
-                            type="radio"
-                            name="cut-kind"
-                            prop:checked=move || cut_kind.get() == CutKind::Date
-                            on:change=move |_| cut_kind.set(CutKind::Date)
-                        />
-                        "Older than a date and time"
-                    </label>
-                    <label class="check">
-                        <input
-                            type="radio"
-                            name="cut-kind"
-                            prop:checked=move || cut_kind.get() == CutKind::Event
-                            on:change=move |_| cut_kind.set(CutKind::Event)
-                        />
-                        "Older than an event"
-                    </label>
-                </fieldset>
+                <Choice
+                    legend="Purge messages"
+                    name="cut-kind"
+                    options=vec![
+                        ("Older than a date and time", CutKind::Date),
+                        ("Older than an event", CutKind::Event),
+                    ]
+                    value=cut_kind
+                />
                 <Show
                     when=move || cut_kind.get() == CutKind::Date
                     fallback=move || {

@@ -12,6 +12,7 @@ use synapse_api::signin::{
 
 use crate::api::use_api;
 use crate::api::Api;
+use crate::components::choice::Choice;
 use crate::components::field::TextField;
 use crate::config::{self, use_config};
 use crate::http::BrowserTransport;
@@ -184,27 +185,15 @@ pub fn SignInForm(
                 view! { <HomeserverChoice allowed=restricted value=homeserver error=homeserver_error /> }
                     .into_any()
             }}
-            <fieldset class="choice">
-                <legend>"Sign in with"</legend>
-                <label class="check">
-                    <input
-                        type="radio"
-                        name="kind"
-                        prop:checked=move || kind.get() == CredentialKind::Password
-                        on:change=move |_| kind.set(CredentialKind::Password)
-                    />
-                    "User name and password"
-                </label>
-                <label class="check">
-                    <input
-                        type="radio"
-                        name="kind"
-                        prop:checked=move || kind.get() == CredentialKind::Token
-                        on:change=move |_| kind.set(CredentialKind::Token)
-                    />
-                    "A pasted access token"
-                </label>
-            </fieldset>
+            <Choice
+                legend="Sign in with"
+                name="kind"
+                options=vec![
+                    ("User name and password", CredentialKind::Password),
+                    ("A pasted access token", CredentialKind::Token),
+                ]
+                value=kind
+            />
             <Show
                 when=move || kind.get() == CredentialKind::Password
                 fallback=move || {

@@ -65,12 +65,7 @@ impl Transport for FakeTransport {
 
 /// Lets the browser's event loop run once.
 pub async fn yield_now() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    synapse_console::sleep(0).await;
 }
 
 pub fn clear_session_storage() {
