@@ -12,6 +12,7 @@ pub mod error;
 pub mod homeserver;
 pub mod ids;
 pub mod loose;
+pub mod media;
 pub mod path;
 pub mod purge;
 pub mod request;

@@ -88,8 +88,8 @@ pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiErro
     })
 }
 
-/// The `{}` that many admin endpoints answer. Extra fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+/// The `{}` that many admin endpoints take and answer. Extra fields are ignored.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub struct Empty {}
 
 #[cfg(test)]

@@ -134,7 +134,7 @@ pub struct Logout;
 impl Endpoint for Logout {
     type Response = Empty;
     fn request(&self) -> Request {
-        Request::post_json("/_matrix/client/v3/logout".into(), &serde_json::json!({}))
+        Request::post_json("/_matrix/client/v3/logout".into(), &Empty {})
     }
 }
 

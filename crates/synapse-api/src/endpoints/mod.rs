@@ -2,6 +2,7 @@
 //! Each type's doc line gives the method and path.
 
 pub mod account;
+pub mod media;
 pub mod purge;
 pub mod rooms;
 pub mod users;

@@ -1,0 +1,246 @@
+//! Media, beyond the endpoints: sizes for people, and running one action over many
+//! items with a bound on requests in flight, a result per item, and a way to stop.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::task::Poll;
+
+use crate::error::ApiError;
+
+/// `1.5 MiB`: sizes in powers of 1024, as `df -h` and `du -h` count them.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} {}", if bytes == 1 { "byte" } else { "bytes" });
+    }
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value < 10.0 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
+}
+
+/// Where a bulk run stands: for the progress bar and the summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BulkProgress {
+    pub total: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    /// Not started because the run was cancelled.
+    pub skipped: usize,
+}
+
+impl BulkProgress {
+    pub fn done(&self) -> usize {
+        self.succeeded + self.failed
+    }
+}
+
+/// Runs `act` on every item, at most `in_flight` at once. One failure does not stop
+/// the rest; `cancelled` is asked before each item starts (running ones finish).
+/// `on_result` hears each item's index and result as it ends. Returns the results in
+/// the items' order (`None` for items skipped by a cancel).
+pub async fn run_bulk<T, A, F>(
+    items: &[T],
+    in_flight: usize,
+    act: A,
+    cancelled: impl Fn() -> bool,
+    mut on_result: impl FnMut(usize, &Result<(), ApiError>),
+) -> Vec<Option<Result<(), ApiError>>>
+where
+    A: Fn(&T) -> F,
+    F: Future<Output = Result<(), ApiError>>,
+{
+    let queue = RefCell::new((0..items.len()).collect::<VecDeque<_>>());
+    let results = RefCell::new(vec![None; items.len()]);
+    let stop = Cell::new(false);
+    let on_result = RefCell::new(&mut on_result);
+    let worker = || async {
+        loop {
+            if stop.get() || cancelled() {
+                stop.set(true);
+                return;
+            }
+            let Some(index) = queue.borrow_mut().pop_front() else {
+                return;
+            };
+            let result = act(&items[index]).await;
+            (on_result.borrow_mut())(index, &result);
+            results.borrow_mut()[index] = Some(result);
+        }
+    };
+    join_all(
+        (0..in_flight.max(1).min(items.len().max(1)))
+            .map(|_| worker())
+            .collect(),
+    )
+    .await;
+    results.into_inner()
+}
+
+/// Polls every future until all are done (single-threaded: no executor needed).
+async fn join_all<F: Future<Output = ()>>(futures: Vec<F>) {
+    let mut futures: Vec<Option<Pin<Box<F>>>> =
+        futures.into_iter().map(|f| Some(Box::pin(f))).collect();
+    poll_fn(|cx| {
+        let mut pending = false;
+        for slot in &mut futures {
+            if let Some(future) = slot {
+                if future.as_mut().poll(cx).is_ready() {
+                    *slot = None;
+                } else {
+                    pending = true;
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await
+}
+
+/// Tallies results into progress.
+pub fn progress_of(results: &[Option<Result<(), ApiError>>]) -> BulkProgress {
+    let mut p = BulkProgress {
+        total: results.len(),
+        ..Default::default()
+    };
+    for r in results {
+        match r {
+            Some(Ok(())) => p.succeeded += 1,
+            Some(Err(_)) => p.failed += 1,
+            None => p.skipped += 1,
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::rc::Rc;
+    use std::task::{Context, Waker};
+
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(format_size(0), "0 bytes");
+        assert_eq!(format_size(1), "1 byte");
+        assert_eq!(format_size(1023), "1023 bytes");
+        assert_eq!(format_size(1024), "1.0 KiB");
+        assert_eq!(format_size(300_000), "293 KiB");
+        assert_eq!(format_size(1_572_864), "1.5 MiB");
+        assert_eq!(format_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
+    }
+
+    /// A request that stays in flight until the test lets it finish.
+    struct Gate {
+        open: Rc<Cell<bool>>,
+        in_flight: Rc<Cell<usize>>,
+        counted: bool,
+    }
+
+    impl Future for Gate {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+            if !self.counted {
+                self.counted = true;
+                self.in_flight.set(self.in_flight.get() + 1);
+            }
+            if self.open.get() {
+                self.in_flight.set(self.in_flight.get() - 1);
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }
+    }
+
+    #[test]
+    fn never_more_than_the_bound_in_flight_and_failures_do_not_stop_the_rest() {
+        let open = Rc::new(Cell::new(false));
+        let in_flight = Rc::new(Cell::new(0));
+        let most = Rc::new(Cell::new(0));
+        let items: Vec<u32> = (0..10).collect();
+        let heard = RefCell::new(Vec::new());
+        let act = |item: &u32| {
+            let gate = Gate {
+                open: open.clone(),
+                in_flight: in_flight.clone(),
+                counted: false,
+            };
+            let most = most.clone();
+            let in_flight = in_flight.clone();
+            let item = *item;
+            async move {
+                gate.await;
+                most.set(most.get().max(in_flight.get() + 1));
+                if item % 3 == 0 {
+                    Err(ApiError::Network {
+                        detail: "down".into(),
+                    })
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        let run = run_bulk(
+            &items,
+            3,
+            act,
+            || false,
+            |i, r| heard.borrow_mut().push((i, r.is_ok())),
+        );
+        let mut run = std::pin::pin!(run);
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(run.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(in_flight.get(), 3, "three requests in flight, no more");
+        open.set(true);
+        let Poll::Ready(results) = run.as_mut().poll(&mut cx) else {
+            panic!("not done")
+        };
+        assert!(most.get() <= 3);
+        let p = progress_of(&results);
+        assert_eq!((p.total, p.succeeded, p.failed, p.skipped), (10, 6, 4, 0));
+        assert_eq!(heard.borrow().len(), 10);
+    }
+
+    #[test]
+    fn cancel_lets_running_items_finish_and_skips_the_rest() {
+        let items: Vec<u32> = (0..10).collect();
+        let started = Cell::new(0);
+        let act = |_: &u32| {
+            started.set(started.get() + 1);
+            async { Ok(()) }
+        };
+        let cancelled = || started.get() >= 4;
+        let mut cx = Context::from_waker(Waker::noop());
+        let run = run_bulk(&items, 2, act, cancelled, |_, _| {});
+        let Poll::Ready(results) = std::pin::pin!(run).poll(&mut cx) else {
+            panic!("not done")
+        };
+        let p = progress_of(&results);
+        assert_eq!((p.succeeded, p.skipped), (4, 6));
+        assert_eq!(p.done(), 4);
+    }
+
+    #[test]
+    fn an_empty_list_is_done_at_once() {
+        let mut cx = Context::from_waker(Waker::noop());
+        let run = run_bulk(&[] as &[u32], 4, |_| async { Ok(()) }, || false, |_, _| {});
+        let Poll::Ready(results) = std::pin::pin!(run).poll(&mut cx) else {
+            panic!("pending")
+        };
+        assert!(results.is_empty());
+    }
+}
