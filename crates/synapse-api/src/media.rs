@@ -185,7 +185,7 @@ mod tests {
             async move {
                 gate.await;
                 most.set(most.get().max(in_flight.get() + 1));
-                if item % 3 == 0 {
+                if item.is_multiple_of(3) {
                     Err(ApiError::Network {
                         detail: "down".into(),
                     })
