@@ -1,14 +1,522 @@
-//! Media administration (listing and actions arrive with their own issue).
+//! Media: find a user's, a room's, or one file's media; see its state; act on it.
+//!
+//! What is shown is set by the URL (`?user=`, `?room=`, `?mxc=`), so a list survives a
+//! reload and can be linked to.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use synapse_api::endpoints::media::{
+    ActOnMedia, MediaAction, MediaInfo, MediaOrder, RoomMedia, UserMedia,
+};
+use synapse_api::endpoints::rooms::{ResolveAlias, RoomDetails};
+use synapse_api::ids::{MxcUri, RoomId, UserId};
+use synapse_api::media::{format_size, MediaRow};
+use synapse_api::path::segment;
+use synapse_api::purge::RoomRef;
+use synapse_api::ApiError;
+
+use crate::api::{use_api, Api};
+use crate::components::choice::Choice;
+use crate::components::error_view::ErrorView;
+use crate::time::format_local;
+
+const PAGE_SIZE: u32 = 50;
+/// A room's list is not paginated by Synapse; details are fetched for this many.
+const ROOM_DETAILS_LIMIT: usize = 200;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum FindBy {
+    #[default]
+    User,
+    Room,
+    File,
+}
+
+/// Whose media the URL asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Target {
+    User(UserId),
+    Room(RoomId),
+    File(MxcUri),
+}
 
 #[component]
 pub fn MediaPage() -> impl IntoView {
+    let query = use_query_map();
+    let target = Memo::new(move |_| {
+        let q = query.read();
+        if let Some(user) = q.get("user").and_then(|u| u.parse().ok()) {
+            Some(Target::User(user))
+        } else if let Some(room) = q.get("room").and_then(|r| r.parse().ok()) {
+            Some(Target::Room(room))
+        } else {
+            q.get("mxc").and_then(|m| m.parse().ok()).map(Target::File)
+        }
+    });
     view! {
         <h1>"Media"</h1>
-        <p class="card">
-            "Media administration lists a room's or a user's files and quarantines, protects or deletes them. "
-            "This section is not available in this version of the console yet."
+        <p class="lede">
+            "Find media by user, room or file, and quarantine, protect or delete it. "
+            "Quarantine acts on every identical copy of a file (same content), wherever it was uploaded."
         </p>
+        <FindMedia />
+        {move || target.get().map(|target| view! { <MediaResults target /> })}
+    }
+}
+
+/// The form that chooses what to list; it only changes the URL.
+#[component]
+fn FindMedia() -> impl IntoView {
+    let api = use_api();
+    let navigate = use_navigate();
+    let by = RwSignal::new(FindBy::User);
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let go = Action::new_local(move |by: &FindBy| {
+        let by = *by;
+        let raw = text.get_untracked().trim().to_owned();
+        let navigate = navigate.clone();
+        async move {
+            let query = match by {
+                FindBy::User => raw
+                    .parse::<UserId>()
+                    .map(|u| format!("user={}", segment(u.as_str())))
+                    .map_err(|e| e.0),
+                FindBy::File => raw
+                    .parse::<MxcUri>()
+                    .map(|m| format!("mxc={}", segment(&m.to_string())))
+                    .map_err(|e| e.0),
+                FindBy::Room => match raw.parse::<RoomRef>() {
+                    Err(e) => Err(e.0),
+                    Ok(RoomRef::Id(id)) => Ok(format!("room={}", segment(id.as_str()))),
+                    Ok(RoomRef::Alias(alias)) => match api
+                        .send(&ResolveAlias {
+                            alias: alias.clone(),
+                        })
+                        .await
+                    {
+                        Ok(found) => Ok(format!("room={}", segment(found.room_id.as_str()))),
+                        Err(e) if e.is_not_found() => {
+                            Err(format!("No room has the alias {alias}."))
+                        }
+                        Err(e) => Err(format!("{} {}", e.summary(), e.next_step())),
+                    },
+                },
+            };
+            match query {
+                Ok(query) => {
+                    error.set(None);
+                    navigate(&format!("/media?{query}"), Default::default());
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        }
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        go.dispatch(by.get_untracked());
+    };
+    let (label, hint) = (
+        Signal::derive(move || match by.get() {
+            FindBy::User => "User id",
+            FindBy::Room => "Room id or alias",
+            FindBy::File => "Media URI",
+        }),
+        Signal::derive(move || match by.get() {
+            FindBy::User => "Like @alice:example.org.",
+            FindBy::Room => "Like !abc123:example.org, !abc123 or #general:example.org.",
+            FindBy::File => "Like mxc://example.org/ETTAJhOSHsGNUMSslZkshPKC.",
+        }),
+    );
+    view! {
+        <section class="card" aria-labelledby="find-heading">
+            <h2 id="find-heading">"Find media"</h2>
+            <form on:submit=on_submit novalidate>
+                <Choice
+                    legend="Media of"
+                    name="find-by"
+                    options=vec![("A user", FindBy::User), ("A room", FindBy::Room), ("One file", FindBy::File)]
+                    value=by
+                />
+                <div class="inline-form">
+                    <div class="field">
+                        <label for="media-target">{label}</label>
+                        <p class="hint" id="media-target-hint">{hint}</p>
+                        <input
+                            id="media-target"
+                            type="text"
+                            spellcheck="false"
+                            bind:value=text
+                            aria-describedby="media-target-hint media-target-error"
+                            aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                        />
+                        <p class="field-error" id="media-target-error" role="alert">{move || error.get()}</p>
+                    </div>
+                    <button type="submit" class="primary" disabled=go.pending()>"Show media"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// A loaded list: the rows, the total where the server tells it, and a note.
+#[derive(Clone, Debug, PartialEq)]
+struct Listing {
+    rows: Vec<MediaRow>,
+    total: Option<u64>,
+    note: Option<String>,
+}
+
+async fn load(
+    api: Api,
+    target: Target,
+    server_name: String,
+    from: u64,
+    order: MediaOrder,
+    descending: bool,
+) -> Result<Listing, ApiError> {
+    match target {
+        Target::User(user_id) => {
+            let request = UserMedia {
+                user_id,
+                from,
+                limit: PAGE_SIZE,
+                order,
+                descending,
+            };
+            let page = api.send(&request).await?;
+            let rows = page
+                .media
+                .into_iter()
+                .filter_map(|m| MediaRow::from_item(m, &server_name))
+                .collect();
+            Ok(Listing {
+                rows,
+                total: Some(page.total),
+                note: None,
+            })
+        }
+        Target::Room(room_id) => {
+            let details = api
+                .send(&RoomDetails {
+                    room_id: room_id.clone(),
+                })
+                .await?;
+            let uris = api.send(&RoomMedia { room_id }).await?.uris();
+            let mut note = None;
+            if uris.is_empty() && details.encryption.is_some() {
+                note = Some("This room is encrypted: the server cannot read which files its messages use, so it lists none.".into());
+            } else if uris.len() > ROOM_DETAILS_LIMIT {
+                note = Some(format!("The room lists {} files; details are shown for the first {ROOM_DETAILS_LIMIT}.", uris.len()));
+            }
+            let total = uris.len() as u64;
+            let mut rows = Vec::new();
+            for uri in uris.into_iter().take(ROOM_DETAILS_LIMIT) {
+                rows.push(match api.send(&MediaInfo { uri: uri.clone() }).await {
+                    Ok(info) => MediaRow::from_details(uri, info.media_info, &server_name),
+                    Err(e) if e.errcode() == Some("M_UNRECOGNIZED") => {
+                        note = Some("This Synapse is older than 1.140: it cannot show media details, only ids.".into());
+                        MediaRow::bare(uri, &server_name, false)
+                    }
+                    Err(e) if e.is_not_found() => MediaRow::bare(uri, &server_name, true),
+                    Err(e) => return Err(e),
+                });
+            }
+            Ok(Listing {
+                rows,
+                total: Some(total),
+                note,
+            })
+        }
+        Target::File(uri) => {
+            let info = api.send(&MediaInfo { uri: uri.clone() }).await?;
+            Ok(Listing {
+                rows: vec![MediaRow::from_details(uri, info.media_info, &server_name)],
+                total: None,
+                note: None,
+            })
+        }
+    }
+}
+
+fn action_label(action: MediaAction) -> &'static str {
+    match action {
+        MediaAction::Quarantine => "Quarantine",
+        MediaAction::Unquarantine => "Unquarantine",
+        MediaAction::Protect => "Protect",
+        MediaAction::Unprotect => "Unprotect",
+        MediaAction::Delete => "Delete",
+    }
+}
+
+fn past_tense(action: MediaAction) -> &'static str {
+    match action {
+        MediaAction::Quarantine => "quarantined",
+        MediaAction::Unquarantine => "released from quarantine",
+        MediaAction::Protect => "protected",
+        MediaAction::Unprotect => "no longer protected",
+        MediaAction::Delete => "deleted",
+    }
+}
+
+/// What a confirmation says an action will do.
+fn consequence(action: MediaAction, row: &MediaRow) -> String {
+    let what = format!(
+        "{} ({})",
+        row.label(),
+        row.size
+            .map(format_size)
+            .unwrap_or_else(|| "size unknown".into())
+    );
+    match action {
+        MediaAction::Delete => format!("Delete {what} from the server's disk, with its thumbnails. This cannot be undone."),
+        MediaAction::Quarantine => format!("Quarantine {what}: nobody can download it any more, and every identical copy on this server is quarantined too."),
+        _ => String::new(),
+    }
+}
+
+/// The list for one target, with sorting and paging for users, and the actions.
+#[component]
+fn MediaResults(
+    /// Whose media.
+    target: Target,
+) -> impl IntoView {
+    let api = use_api();
+    let server_name = api
+        .auth()
+        .current()
+        .map(|s| s.server_name().to_owned())
+        .unwrap_or_default();
+    let is_user = matches!(target, Target::User(_));
+    let page = RwSignal::new(0u64);
+    let order = RwSignal::new(MediaOrder::Created);
+    let descending = RwSignal::new(true);
+    let target = StoredValue::new(target);
+    let listing = LocalResource::new(move || {
+        let (target, server_name) = (target.get_value(), server_name.clone());
+        let (from, order, descending) = (
+            page.get() * u64::from(PAGE_SIZE),
+            order.get(),
+            descending.get(),
+        );
+        async move { load(api, target, server_name, from, order, descending).await }
+    });
+    let confirming = RwSignal::new(None::<(MediaRow, MediaAction)>);
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let act = Action::new_local(move |(row, action): &(MediaRow, MediaAction)| {
+        let (row, action) = (row.clone(), *action);
+        async move {
+            let result = api
+                .send(&ActOnMedia {
+                    action,
+                    uri: row.uri.clone(),
+                })
+                .await;
+            outcome.set(Some(match result {
+                Ok(_) => Ok(format!("{} is {}.", row.label(), past_tense(action))),
+                Err(e) => Err(format!(
+                    "{} could not be {}: {} {}",
+                    row.label(),
+                    past_tense(action),
+                    e.summary(),
+                    e.next_step()
+                )),
+            }));
+            confirming.set(None);
+            listing.refetch();
+        }
+    });
+    let request = move |row: MediaRow, action: MediaAction| {
+        if matches!(action, MediaAction::Delete | MediaAction::Quarantine) {
+            confirming.set(Some((row, action)));
+        } else {
+            act.dispatch((row, action));
+        }
+    };
+
+    view! {
+        <section class="card" aria-labelledby="list-heading">
+            <h2 id="list-heading">"Files"</h2>
+            <Show when=move || is_user>
+                <div class="sort">
+                    <label for="media-order">"Sort by"</label>
+                    <select id="media-order" on:change=move |ev| {
+                        order.set(match event_target_value(&ev).as_str() {
+                            "last_access_ts" => MediaOrder::LastAccess,
+                            "media_length" => MediaOrder::Size,
+                            "upload_name" => MediaOrder::Name,
+                            "media_type" => MediaOrder::Type,
+                            _ => MediaOrder::Created,
+                        });
+                        page.set(0);
+                    }>
+                        <option value="created_ts">"Upload date"</option>
+                        <option value="media_length">"Size"</option>
+                        <option value="last_access_ts">"Last access"</option>
+                        <option value="upload_name">"Name"</option>
+                        <option value="media_type">"Type"</option>
+                    </select>
+                    <label for="media-dir">"Order"</label>
+                    <select id="media-dir" on:change=move |ev| { descending.set(event_target_value(&ev) == "desc"); page.set(0); }>
+                        <option value="desc">"Newest / largest first"</option>
+                        <option value="asc">"Oldest / smallest first"</option>
+                    </select>
+                </div>
+            </Show>
+            <p class="notice" role="status" hidden=move || outcome.get().is_none_or(|o| o.is_err())>
+                {move || outcome.get().and_then(Result::ok)}
+            </p>
+            <p class="form-error" role="alert">{move || outcome.get().and_then(Result::err)}</p>
+            {move || confirming.get().map(|(row, action)| {
+                let button = format!("{} {}", action_label(action), row.label());
+                let go = (row.clone(), action);
+                view! {
+                    <div class="confirm" role="group" aria-label="Confirm">
+                        <p>{consequence(action, &row)}</p>
+                        <div class="actions">
+                            <button type="button" class="danger" disabled=act.pending() on:click=move |_| { act.dispatch(go.clone()); }>{button}</button>
+                            <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                        </div>
+                    </div>
+                }
+            })}
+            <Transition fallback=|| view! { <p role="status">"Loading media…"</p> }>
+                {move || Suspend::new(async move {
+                    match listing.await {
+                        Err(error) => view! { <ErrorView error retry=move |()| listing.refetch() /> }.into_any(),
+                        Ok(found) => view! { <MediaTable found page is_user request /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn MediaTable(
+    /// The loaded list.
+    found: Listing,
+    /// The page shown (user lists).
+    page: RwSignal<u64>,
+    /// Paging applies (user lists only).
+    is_user: bool,
+    /// Asks for an action on a row.
+    request: impl Fn(MediaRow, MediaAction) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let total = found.total.unwrap_or(found.rows.len() as u64);
+    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    let paged = is_user && pages > 1;
+    let has_rows = !found.rows.is_empty();
+    let rows = found.rows;
+    let summary = if !has_rows {
+        "No media.".to_owned()
+    } else if is_user {
+        format!(
+            "{total} file(s); page {} of {pages}.",
+            page.get_untracked() + 1
+        )
+    } else {
+        format!("{total} file(s).")
+    };
+    view! {
+        <p data-testid="media-summary">{summary}</p>
+        {found.note.map(|note| view! { <p class="notice">{note}</p> })}
+        <Show when=move || has_rows>
+            <table class="media">
+                <thead>
+                    <tr>
+                        <th scope="col">"File"</th>
+                        <th scope="col">"Size"</th>
+                        <th scope="col">"Uploader"</th>
+                        <th scope="col">"Uploaded"</th>
+                        <th scope="col">"Last access"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.clone().into_iter().map(|row| {
+                        let request = request.clone();
+                        view! { <MediaRowView row request /> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </Show>
+        <Show when=move || paged>
+            <div class="actions">
+                <button type="button" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"Previous page"</button>
+                <button type="button" disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn MediaRowView(
+    /// The item.
+    row: MediaRow,
+    /// Asks for an action on it.
+    request: impl Fn(MediaRow, MediaAction) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let mut badges = Vec::new();
+    if row.deleted {
+        badges.push(("deleted", "badge failed"));
+    }
+    if row.quarantined {
+        badges.push(("quarantined", "badge failed"));
+    }
+    if row.protected {
+        badges.push(("protected", "badge ok"));
+    }
+    if !row.local {
+        badges.push(("remote", "badge"));
+    }
+    let toggles = [
+        if row.quarantined {
+            MediaAction::Unquarantine
+        } else {
+            MediaAction::Quarantine
+        },
+        if row.protected {
+            MediaAction::Unprotect
+        } else {
+            MediaAction::Protect
+        },
+        MediaAction::Delete,
+    ];
+    let label = row.label();
+    view! {
+        <tr>
+            <td>
+                <span class="file-name">{label.clone()}</span>
+                <span class="muted">{row.media_type.clone().unwrap_or_default()}</span>
+                <code class="muted">{row.uri.to_string()}</code>
+            </td>
+            <td>{row.size.map(format_size).unwrap_or_default()}</td>
+            <td>{row.uploader.as_ref().map(ToString::to_string).unwrap_or_default()}</td>
+            <td>{row.created_ts.map(format_local).unwrap_or_default()}</td>
+            <td>{row.last_access_ts.map(format_local).unwrap_or_else(|| "never".into())}</td>
+            <td>{badges.into_iter().map(|(text, class)| view! { <span class=class>{text}</span> }).collect_view()}</td>
+            <td class="row-actions">
+                {toggles.into_iter().map(|action| {
+                    let reason = row.can(action).err();
+                    let aria = format!("{} {label}", action_label(action));
+                    let (row, request) = (row.clone(), request.clone());
+                    view! {
+                        <button
+                            type="button"
+                            class:danger=action == MediaAction::Delete && reason.is_none()
+                            disabled=reason.is_some()
+                            title=reason.unwrap_or_default()
+                            aria-label=aria
+                            on:click=move |_| request(row.clone(), action)
+                        >
+                            {action_label(action)}
+                        </button>
+                    }
+                }).collect_view()}
+            </td>
+        </tr>
     }
 }

@@ -146,3 +146,30 @@ export async function visibleBodies(roomId) {
 export async function eventStatus(eventId) {
   return (await api('GET', `/_synapse/admin/v1/fetch_event/${encodeURIComponent(eventId)}`)).status;
 }
+
+/** Uploads `bytes` as `user` (a token) and returns the mxc URI. */
+export async function upload(token, filename, bytes, type = 'image/png') {
+  const res = await fetch(`${server().base_url}/_matrix/media/v3/upload?filename=${encodeURIComponent(filename)}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+    body: bytes,
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()).content_uri;
+}
+
+/** Status of an authenticated download of `mxc` (as the admin). */
+export async function downloadStatus(mxc) {
+  const path = mxc.replace('mxc://', '');
+  const res = await fetch(`${server().base_url}/_matrix/client/v1/media/download/${path}`, {
+    headers: { Authorization: `Bearer ${server().admin.access_token}` },
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Media info of `mxc` through the admin API: { status, info }. */
+export async function mediaInfo(mxc) {
+  const res = await api('GET', `/_synapse/admin/v1/media/${mxc.replace('mxc://', '')}`);
+  return { status: res.status, info: res.json?.media_info };
+}

@@ -7,7 +7,9 @@ use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::Poll;
 
+use crate::endpoints::media::{MediaAction, MediaDetails, MediaItem};
 use crate::error::ApiError;
+use crate::ids::{MxcUri, UserId};
 
 /// `1.5 MiB`: sizes in powers of 1024, as `df -h` and `du -h` count them.
 pub fn format_size(bytes: u64) -> String {
@@ -25,6 +27,112 @@ pub fn format_size(bytes: u64) -> String {
         format!("{value:.1} {}", UNITS[unit])
     } else {
         format!("{value:.0} {}", UNITS[unit])
+    }
+}
+
+/// One media item as the console shows it, whichever list it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MediaRow {
+    pub uri: MxcUri,
+    /// Uploaded to this server (not a cached copy of remote media).
+    pub local: bool,
+    pub name: Option<String>,
+    pub media_type: Option<String>,
+    pub size: Option<u64>,
+    pub uploader: Option<UserId>,
+    pub created_ts: Option<u64>,
+    pub last_access_ts: Option<u64>,
+    pub quarantined: bool,
+    pub protected: bool,
+    /// Listed (by a room's events) but gone from the server.
+    pub deleted: bool,
+}
+
+impl MediaRow {
+    /// From a user's media list (always local media).
+    pub fn from_item(item: MediaItem, server_name: &str) -> Option<Self> {
+        let uri = format!("mxc://{server_name}/{}", item.media_id)
+            .parse()
+            .ok()?;
+        Some(Self {
+            uri,
+            local: true,
+            name: item.upload_name,
+            media_type: item.media_type,
+            size: Some(item.media_length),
+            uploader: item.user_id,
+            created_ts: Some(item.created_ts),
+            last_access_ts: item.last_access_ts,
+            quarantined: item.quarantined_by.is_some(),
+            protected: item.safe_from_quarantine,
+            deleted: false,
+        })
+    }
+
+    /// From media info.
+    pub fn from_details(uri: MxcUri, details: MediaDetails, server_name: &str) -> Self {
+        Self {
+            local: uri.server_name().as_str() == server_name,
+            uri,
+            name: details.upload_name,
+            media_type: details.media_type,
+            size: Some(details.media_length),
+            uploader: details.user_id,
+            created_ts: Some(details.created_ts),
+            last_access_ts: details.last_access_ts,
+            quarantined: details.quarantined_by.is_some(),
+            protected: details.safe_from_quarantine.unwrap_or(false),
+            deleted: false,
+        }
+    }
+
+    /// Only the URI is known: media info is missing (older Synapse) or says "gone".
+    pub fn bare(uri: MxcUri, server_name: &str, deleted: bool) -> Self {
+        Self {
+            local: uri.server_name().as_str() == server_name,
+            uri,
+            name: None,
+            media_type: None,
+            size: None,
+            uploader: None,
+            created_ts: None,
+            last_access_ts: None,
+            quarantined: false,
+            protected: false,
+            deleted,
+        }
+    }
+
+    /// Whether `action` applies to this item now, or why not.
+    pub fn can(&self, action: MediaAction) -> Result<(), &'static str> {
+        if self.deleted {
+            return Err("This media is deleted.");
+        }
+        if action.is_local_only() && !self.local {
+            return Err(match action {
+                MediaAction::Delete => {
+                    "Remote media cannot be deleted, only its cached copy purged."
+                }
+                _ => "Only this server's own media can be protected.",
+            });
+        }
+        match action {
+            MediaAction::Quarantine if self.quarantined => Err("Already quarantined."),
+            MediaAction::Quarantine if self.protected => {
+                Err("Protected media cannot be quarantined.")
+            }
+            MediaAction::Unquarantine if !self.quarantined => Err("Not quarantined."),
+            MediaAction::Protect if self.protected => Err("Already protected."),
+            MediaAction::Unprotect if !self.protected => Err("Not protected."),
+            _ => Ok(()),
+        }
+    }
+
+    /// The file name, or the media id when it has none.
+    pub fn label(&self) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| self.uri.media_id().to_string())
     }
 }
 
@@ -131,6 +239,62 @@ mod tests {
     use super::*;
     use std::rc::Rc;
     use std::task::{Context, Waker};
+
+    fn item(json: &str) -> MediaItem {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn rows_from_a_user_list_and_what_can_be_done_to_them() {
+        let row = MediaRow::from_item(
+            item(r#"{"media_id":"FAQFNdAJEsdPuGjsiPWIJbHk","media_type":"image/png","media_length":358,"upload_name":"img1.png","created_ts":1,"last_access_ts":null,"quarantined_by":null,"safe_from_quarantine":false,"user_id":"@alice:test.local"}"#),
+            "test.local",
+        )
+        .unwrap();
+        assert_eq!(
+            row.uri.to_string(),
+            "mxc://test.local/FAQFNdAJEsdPuGjsiPWIJbHk"
+        );
+        assert_eq!(row.label(), "img1.png");
+        assert_eq!(row.can(MediaAction::Quarantine), Ok(()));
+        assert_eq!(row.can(MediaAction::Unquarantine), Err("Not quarantined."));
+        assert_eq!(row.can(MediaAction::Protect), Ok(()));
+        assert_eq!(row.can(MediaAction::Delete), Ok(()));
+        let protected = MediaRow {
+            protected: true,
+            ..row.clone()
+        };
+        assert!(protected.can(MediaAction::Quarantine).is_err());
+        assert_eq!(protected.can(MediaAction::Unprotect), Ok(()));
+        let quarantined = MediaRow {
+            quarantined: true,
+            ..row.clone()
+        };
+        assert_eq!(quarantined.can(MediaAction::Unquarantine), Ok(()));
+        assert_eq!(quarantined.can(MediaAction::Delete), Ok(()));
+    }
+
+    #[test]
+    fn remote_and_deleted_rows_refuse_with_a_reason() {
+        let remote = MediaRow::bare(
+            "mxc://remote.example/remoteA".parse().unwrap(),
+            "test.local",
+            false,
+        );
+        assert!(!remote.local);
+        assert!(remote
+            .can(MediaAction::Delete)
+            .unwrap_err()
+            .contains("Remote media"));
+        assert!(remote.can(MediaAction::Protect).is_err());
+        assert_eq!(remote.can(MediaAction::Quarantine), Ok(()));
+        assert_eq!(remote.label(), "remoteA");
+        let gone = MediaRow::bare("mxc://test.local/x".parse().unwrap(), "test.local", true);
+        assert_eq!(
+            gone.can(MediaAction::Quarantine),
+            Err("This media is deleted.")
+        );
+    }
 
     #[test]
     fn sizes_for_people() {

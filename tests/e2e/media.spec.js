@@ -1,0 +1,105 @@
+// Media moderation against the real Synapse: every action is checked through the API.
+import {
+  api, consoleUrl, downloadStatus, expect, mediaInfo, seedRoom, seriousA11yViolations, server,
+  signInWithPassword, test, upload,
+} from './fixtures.js';
+
+/** Distinct content each call: quarantine acts on identical bytes, so tests must not share. */
+function uniqueBytes(label) {
+  return Buffer.from(`${label} ${Date.now()} ${Math.random()}`.repeat(20));
+}
+
+async function openMedia(page, query) {
+  await page.goto(consoleUrl(`/signin?next=${encodeURIComponent(`/media?${query}`)}`));
+  await signInWithPassword(page);
+  await expect(page.getByRole('heading', { name: 'Media', level: 1 })).toBeVisible();
+}
+
+async function postImage(roomId, mxc, body) {
+  const txn = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const res = await api('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txn}`, {
+    token: server().user.access_token,
+    body: { msgtype: 'm.image', body, url: mxc },
+  });
+  expect(res.status).toBe(200);
+}
+
+test('quarantine makes a file undownloadable and unquarantine restores it', async ({ page }) => {
+  const name = `q-${Date.now()}.bin`;
+  const mxc = await upload(server().user.access_token, name, uniqueBytes('quarantine'), 'application/octet-stream');
+  expect(await downloadStatus(mxc)).toBe(200);
+  await openMedia(page, `mxc=${encodeURIComponent(mxc)}`);
+  await expect(page.getByRole('row', { name: new RegExp(name) })).toBeVisible();
+  await page.getByRole('button', { name: `Quarantine ${name}` }).click();
+  await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('every identical copy');
+  expect(await seriousA11yViolations(page), 'media page with a confirmation').toEqual([]);
+  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: `Quarantine ${name}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${name} is quarantined.` })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('quarantined');
+  expect(await downloadStatus(mxc)).toBe(404);
+  expect((await mediaInfo(mxc)).info.quarantined_by).toBe(server().admin.user_id);
+
+  await page.getByRole('button', { name: `Unquarantine ${name}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${name} is released from quarantine.` })).toBeVisible();
+  expect(await downloadStatus(mxc)).toBe(200);
+});
+
+test('protected media is skipped by a room quarantine; delete removes a file', async ({ page }) => {
+  const room = await seedRoom('Media room', 1);
+  const keep = `keep-${Date.now()}.png`;
+  const drop = `drop-${Date.now()}.png`;
+  const keepMxc = await upload(server().user.access_token, keep, uniqueBytes('keep'));
+  const dropMxc = await upload(server().user.access_token, drop, uniqueBytes('drop'));
+  await postImage(room.roomId, keepMxc, keep);
+  await postImage(room.roomId, dropMxc, drop);
+
+  await openMedia(page, `room=${encodeURIComponent(room.roomId)}`);
+  await expect(page.getByTestId('media-summary')).toHaveText('2 file(s).');
+  await page.getByRole('button', { name: `Protect ${keep}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${keep} is protected.` })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(keep) })).toContainText('protected');
+  await expect(page.getByRole('button', { name: `Quarantine ${keep}` })).toBeDisabled();
+
+  const quarantined = await api('POST', `/_synapse/admin/v1/room/${encodeURIComponent(room.roomId)}/media/quarantine`, { body: {} });
+  expect(quarantined.json.num_quarantined).toBe(1);
+  expect((await mediaInfo(keepMxc)).info.quarantined_by).toBeNull();
+  expect((await mediaInfo(dropMxc)).info.quarantined_by).not.toBeNull();
+
+  await page.reload();
+  await expect(page.getByRole('row', { name: new RegExp(drop) })).toContainText('quarantined');
+  await page.getByRole('button', { name: `Delete ${drop}` }).click();
+  await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('cannot be undone');
+  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: `Delete ${drop}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${drop} is deleted.` })).toBeVisible();
+  expect((await mediaInfo(dropMxc)).status).toBe(404);
+  // The room's events still name it: the list shows it as deleted, with no action left.
+  await expect(page.getByRole('row', { name: new RegExp(dropMxc.split('/').pop()) })).toContainText('deleted');
+  await expect(page.getByRole('button', { name: new RegExp(`^Delete ${dropMxc.split('/').pop()}`) })).toBeDisabled();
+});
+
+test('a user\'s media pages and sorts; bad input is refused before any request', async ({ page }) => {
+  const sizes = [3000, 100, 2000];
+  for (const [i, size] of sizes.entries()) {
+    await upload(server().user.access_token, `sort-${i}.bin`, Buffer.alloc(size, i + 1), 'application/octet-stream');
+  }
+  await openMedia(page, `user=${encodeURIComponent(server().user.user_id)}`);
+  const total = (await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(server().user.user_id)}/media?limit=1`)).json.total;
+  await expect(page.getByTestId('media-summary')).toContainText(`${total} file(s)`);
+  await page.getByLabel('Sort by').selectOption('media_length');
+  await expect(page.locator('table.media tbody tr').first()).toContainText(/KiB|bytes/);
+  const firstBig = await page.locator('table.media tbody tr').first().innerText();
+  await page.getByLabel('Order').selectOption('asc');
+  await expect(page.locator('table.media tbody tr').first()).not.toHaveText(firstBig);
+
+  const sent = [];
+  page.on('request', (r) => r.url().startsWith(server().base_url) && sent.push(r.url()));
+  await page.getByLabel('A user').check();
+  await page.getByLabel('User id').fill('alice');
+  await page.getByRole('button', { name: 'Show media' }).click();
+  await expect(page.locator('#media-target-error')).toContainText("starts with '@'");
+  await page.getByLabel('One file').check();
+  await page.getByLabel('Media URI').fill('mxc://localhost/has spaces');
+  await page.getByRole('button', { name: 'Show media' }).click();
+  await expect(page.locator('#media-target-error')).not.toBeEmpty();
+  expect(sent).toEqual([]);
+});
