@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod bulk_media;
 pub mod choice;
 pub mod error_view;
 pub mod field;

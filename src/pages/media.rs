@@ -3,6 +3,8 @@
 //! What is shown is set by the URL (`?user=`, `?room=`, `?mxc=`), so a list survives a
 //! reload and can be linked to.
 
+use std::collections::BTreeMap;
+
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -17,6 +19,9 @@ use synapse_api::purge::RoomRef;
 use synapse_api::ApiError;
 
 use crate::api::{use_api, Api};
+use crate::components::bulk_media::{
+    action_label, past_tense, AllMediaActions, BulkBar, Everything, Selection,
+};
 use crate::components::choice::Choice;
 use crate::components::error_view::ErrorView;
 use crate::time::format_local;
@@ -240,23 +245,32 @@ async fn load(
     }
 }
 
-fn action_label(action: MediaAction) -> &'static str {
-    match action {
-        MediaAction::Quarantine => "Quarantine",
-        MediaAction::Unquarantine => "Unquarantine",
-        MediaAction::Protect => "Protect",
-        MediaAction::Unprotect => "Unprotect",
-        MediaAction::Delete => "Delete",
-    }
-}
-
-fn past_tense(action: MediaAction) -> &'static str {
-    match action {
-        MediaAction::Quarantine => "quarantined",
-        MediaAction::Unquarantine => "released from quarantine",
-        MediaAction::Protect => "protected",
-        MediaAction::Unprotect => "no longer protected",
-        MediaAction::Delete => "deleted",
+/// Every item of a user's list (for "select all in the list"), page by page.
+async fn all_user_rows(
+    api: Api,
+    user_id: UserId,
+    server_name: String,
+) -> Result<Vec<MediaRow>, ApiError> {
+    let mut rows = Vec::new();
+    let mut from = 0;
+    loop {
+        let request = UserMedia {
+            user_id: user_id.clone(),
+            from,
+            limit: 500,
+            order: MediaOrder::Created,
+            descending: true,
+        };
+        let page = api.send(&request).await?;
+        rows.extend(
+            page.media
+                .into_iter()
+                .filter_map(|m| MediaRow::from_item(m, &server_name)),
+        );
+        match page.next_token {
+            Some(next) if next > from => from = next,
+            _ => return Ok(rows),
+        }
     }
 }
 
@@ -302,6 +316,7 @@ fn MediaResults(
         );
         async move { load(api, target, server_name, from, order, descending).await }
     });
+    let selection: Selection = RwSignal::new(BTreeMap::new());
     let confirming = RwSignal::new(None::<(MediaRow, MediaAction)>);
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let act = Action::new_local(move |(row, action): &(MediaRow, MediaAction)| {
@@ -381,11 +396,35 @@ fn MediaResults(
                     </div>
                 }
             })}
+            <BulkBar selection on_done=move |()| listing.refetch() />
             <Transition fallback=|| view! { <p role="status">"Loading media…"</p> }>
                 {move || Suspend::new(async move {
                     match listing.await {
                         Err(error) => view! { <ErrorView error retry=move |()| listing.refetch() /> }.into_any(),
-                        Ok(found) => view! { <MediaTable found page is_user request /> }.into_any(),
+                        Ok(found) => {
+                            let files = found.total.unwrap_or(found.rows.len() as u64);
+                            let scope = match target.get_value() {
+                                Target::Room(room) => Some(Everything::Room { room, files }),
+                                Target::User(user) => Some(Everything::User { user, files }),
+                                Target::File(_) => None,
+                            };
+                            let select_all = Callback::new(move |()| {
+                                if let Target::User(user) = target.get_value() {
+                                    let server_name = api.auth().current().map(|s| s.server_name().to_owned()).unwrap_or_default();
+                                    leptos::task::spawn_local(async move {
+                                        match all_user_rows(api, user, server_name).await {
+                                            Ok(rows) => selection.set(rows.into_iter().map(|r| (r.uri.to_string(), r)).collect()),
+                                            Err(e) => outcome.set(Some(Err(format!("Could not load the whole list: {}", e.summary())))),
+                                        }
+                                    });
+                                }
+                            });
+                            view! {
+                                {scope.filter(|_| files > 0).map(|scope| view! { <AllMediaActions scope on_done=move |()| listing.refetch() message=outcome /> })}
+                                <MediaTable found page is_user request selection select_all />
+                            }
+                            .into_any()
+                        }
                     }
                 })}
             </Transition>
@@ -403,12 +442,40 @@ fn MediaTable(
     is_user: bool,
     /// Asks for an action on a row.
     request: impl Fn(MediaRow, MediaAction) + Clone + Send + Sync + 'static,
+    /// The selected rows.
+    selection: Selection,
+    /// Selects every item of the list, on every page.
+    select_all: Callback<()>,
 ) -> impl IntoView {
     let total = found.total.unwrap_or(found.rows.len() as u64);
     let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
     let paged = is_user && pages > 1;
     let has_rows = !found.rows.is_empty();
     let rows = found.rows;
+    let page_keys: Vec<(String, MediaRow)> = rows
+        .iter()
+        .map(|r| (r.uri.to_string(), r.clone()))
+        .collect();
+    let page_keys = StoredValue::new(page_keys);
+    let page_selected = move || {
+        selection.with(|s| {
+            page_keys
+                .with_value(|keys| !keys.is_empty() && keys.iter().all(|(k, _)| s.contains_key(k)))
+        })
+    };
+    let toggle_page = move |on: bool| {
+        selection.update(|s| {
+            page_keys.with_value(|keys| {
+                for (key, row) in keys {
+                    if on {
+                        s.insert(key.clone(), row.clone());
+                    } else {
+                        s.remove(key);
+                    }
+                }
+            })
+        })
+    };
     let summary = if !has_rows {
         "No media.".to_owned()
     } else if is_user {
@@ -422,10 +489,23 @@ fn MediaTable(
     view! {
         <p data-testid="media-summary">{summary}</p>
         {found.note.map(|note| view! { <p class="notice">{note}</p> })}
+        <Show when=move || paged>
+            <button type="button" on:click=move |_| select_all.run(())>
+                {format!("Select all {total} files in the list")}
+            </button>
+        </Show>
         <Show when=move || has_rows>
             <table class="media">
                 <thead>
                     <tr>
+                        <th scope="col">
+                            <input
+                                type="checkbox"
+                                aria-label="Select all on this page"
+                                prop:checked=page_selected
+                                on:change=move |ev| toggle_page(event_target_checked(&ev))
+                            />
+                        </th>
                         <th scope="col">"File"</th>
                         <th scope="col">"Size"</th>
                         <th scope="col">"Uploader"</th>
@@ -438,7 +518,7 @@ fn MediaTable(
                 <tbody>
                     {rows.clone().into_iter().map(|row| {
                         let request = request.clone();
-                        view! { <MediaRowView row request /> }
+                        view! { <MediaRowView row request selection /> }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -458,7 +538,26 @@ fn MediaRowView(
     row: MediaRow,
     /// Asks for an action on it.
     request: impl Fn(MediaRow, MediaAction) + Clone + Send + Sync + 'static,
+    /// The selected rows.
+    selection: Selection,
 ) -> impl IntoView {
+    let key = row.uri.to_string();
+    let selected = {
+        let key = key.clone();
+        move || selection.with(|s| s.contains_key(&key))
+    };
+    let toggle = {
+        let row = row.clone();
+        move |on: bool| {
+            selection.update(|s| {
+                if on {
+                    s.insert(key.clone(), row.clone());
+                } else {
+                    s.remove(&key);
+                }
+            })
+        }
+    };
     let mut badges = Vec::new();
     if row.deleted {
         badges.push(("deleted", "badge failed"));
@@ -489,16 +588,27 @@ fn MediaRowView(
     view! {
         <tr>
             <td>
-                <span class="file-name">{label.clone()}</span>
-                <span class="muted">{row.media_type.clone().unwrap_or_default()}</span>
-                <code class="muted">{row.uri.to_string()}</code>
+                <input
+                    type="checkbox"
+                    aria-label=format!("Select {label}")
+                    prop:checked=selected
+                    on:change=move |ev| toggle(event_target_checked(&ev))
+                />
+            </td>
+            <td>
+                <div class="file-cell">
+                    <span class="file-name">{label.clone()}</span>
+                    <span class="muted">{row.media_type.clone().unwrap_or_default()}</span>
+                    <code class="muted">{row.uri.to_string()}</code>
+                </div>
             </td>
             <td>{row.size.map(format_size).unwrap_or_default()}</td>
             <td>{row.uploader.as_ref().map(ToString::to_string).unwrap_or_default()}</td>
             <td>{row.created_ts.map(format_local).unwrap_or_default()}</td>
             <td>{row.last_access_ts.map(format_local).unwrap_or_else(|| "never".into())}</td>
             <td>{badges.into_iter().map(|(text, class)| view! { <span class=class>{text}</span> }).collect_view()}</td>
-            <td class="row-actions">
+            <td>
+                <div class="row-actions">
                 {toggles.into_iter().map(|action| {
                     let reason = row.can(action).err();
                     let aria = format!("{} {label}", action_label(action));
@@ -516,6 +626,7 @@ fn MediaRowView(
                         </button>
                     }
                 }).collect_view()}
+                </div>
             </td>
         </tr>
     }

@@ -405,6 +405,9 @@ fn Confirm(
                 <li>{format!("Room: {room_label} ({})", preview.room.room_id)}</li>
                 <li>{format!("Cut point: {cut_text}")}</li>
                 <li data-testid="first-kept">{first_kept}</li>
+                {matches!(preview.cut, CutPoint::Before(_)).then(|| view! {
+                    <li>"Synapse compares the time it stored each message, a few milliseconds after it was sent: a message sent just before the cut may be kept."</li>
+                })}
                 <li data-testid="tally">{counts}</li>
                 <li>{what_local_choice_does(preview.delete_local_events)}</li>
             </ul>

@@ -107,9 +107,10 @@ export const test = base.extend({
 /**
  * A fresh public room made by alice, with `count` text messages sent one after another
  * (parallel sends would fork the room's history). Returns the room id and each
- * message's id, timestamp and body, oldest first.
+ * message's id, timestamp and body, oldest first. `pauseAfter: n` waits 1.5 s after
+ * message n, for a clean gap to cut at.
  */
-export async function seedRoom(name, count, alias) {
+export async function seedRoom(name, count, alias, { pauseAfter } = {}) {
   const alice = server().user.access_token;
   const created = await api('POST', '/_matrix/client/v3/createRoom', {
     token: alice,
@@ -127,6 +128,7 @@ export async function seedRoom(name, count, alias) {
     });
     expect(sent.status).toBe(200);
     messages.push({ id: sent.json.event_id, body });
+    if (i === pauseAfter) await new Promise((resolve) => setTimeout(resolve, 1500));
   }
   // Timestamps as the server recorded them.
   const page = await api('GET', `/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/messages?dir=f&limit=1000`);
@@ -172,4 +174,15 @@ export async function downloadStatus(mxc) {
 export async function mediaInfo(mxc) {
   const res = await api('GET', `/_synapse/admin/v1/media/${mxc.replace('mxc://', '')}`);
   return { status: res.status, info: res.json?.media_info };
+}
+
+/** A new local user with its own token (for media tests that must not share a list). */
+export async function freshUser(localpart) {
+  const password = `${localpart}-pass-123`;
+  const made = await api('PUT', `/_synapse/admin/v2/users/${encodeURIComponent(`@${localpart}:localhost`)}`, {
+    body: { password, admin: false },
+  });
+  expect([200, 201]).toContain(made.status);
+  const token = await freshToken({ user: localpart, password });
+  return { id: `@${localpart}:localhost`, token };
 }

@@ -1,7 +1,7 @@
 // Media moderation against the real Synapse: every action is checked through the API.
 import {
-  api, consoleUrl, downloadStatus, expect, mediaInfo, seedRoom, seriousA11yViolations, server,
-  signInWithPassword, test, upload,
+  api, consoleUrl, downloadStatus, expect, freshUser, mediaInfo, seedRoom, seriousA11yViolations,
+  server, signInWithPassword, test, upload,
 } from './fixtures.js';
 
 /** Distinct content each call: quarantine acts on identical bytes, so tests must not share. */
@@ -102,4 +102,39 @@ test('a user\'s media pages and sorts; bad input is refused before any request',
   await page.getByRole('button', { name: 'Show media' }).click();
   await expect(page.locator('#media-target-error')).not.toBeEmpty();
   expect(sent).toEqual([]);
+});
+
+test('a bulk action on 50 files puts every one in the new state', async ({ page }) => {
+  const user = await freshUser(`bulk${Date.now()}`);
+  const uris = [];
+  for (let i = 0; i < 50; i += 1) {
+    uris.push(await upload(user.token, `bulk-${i}.bin`, uniqueBytes(`bulk ${i}`), 'application/octet-stream'));
+  }
+  await openMedia(page, `user=${encodeURIComponent(user.id)}`);
+  await expect(page.getByTestId('media-summary')).toContainText('50 file(s)');
+  await page.getByLabel('Select all on this page').check();
+  await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('50 selected');
+  await page.getByRole('button', { name: 'Quarantine selected', exact: true }).click();
+  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Quarantine 50 files' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '50 quarantined.' })).toBeVisible({ timeout: 30_000 });
+  for (const mxc of uris) {
+    expect((await mediaInfo(mxc)).info.quarantined_by, mxc).not.toBeNull();
+  }
+  await expect(page.locator('table.media tbody tr').filter({ hasText: 'quarantined' })).toHaveCount(50);
+});
+
+test('deleting all of a user\'s media, over 100 files, leaves none', async ({ page }) => {
+  const user = await freshUser(`many${Date.now()}`);
+  for (let i = 0; i < 105; i += 1) {
+    await upload(user.token, `many-${i}.bin`, uniqueBytes(`many ${i}`), 'application/octet-stream');
+  }
+  await openMedia(page, `user=${encodeURIComponent(user.id)}`);
+  await expect(page.getByTestId('media-summary')).toContainText('105 file(s); page 1 of 3.');
+  await page.getByRole('button', { name: `Delete all media of ${user.id}` }).click();
+  await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('Protected files are deleted too');
+  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Delete all 105 files' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Deleted 105 file(s); none is left.' })).toBeVisible({ timeout: 30_000 });
+  const left = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media`);
+  expect(left.json.total).toBe(0);
+  await expect(page.getByTestId('media-summary')).toHaveText('No media.');
 });

@@ -62,13 +62,13 @@ test('purge up to an event hides local messages but keeps them on disk', async (
 });
 
 test('purge by a date in the browser time zone deletes local messages when asked', async ({ page }) => {
-  const room = await seedRoom('Purge by date', 120);
-  // The input takes whole seconds: cut at the first message of a new second, so that
-  // every older message is before the cut and it is the first one kept.
-  const k = room.messages.findIndex((m, i) => i >= 30 && room.messages[i - 1].ts < Math.floor(m.ts / 1000) * 1000);
-  expect(k, 'no second boundary among 120 messages').toBeGreaterThan(0);
+  // Synapse cuts by the time it stored each event, which trails the event's own
+  // timestamp by milliseconds: cut in a 1.5 s gap after message 60, to the second.
+  const room = await seedRoom('Purge by date', 120, undefined, { pauseAfter: 60 });
+  const k = 60;
   const keep = room.messages[k];
   const cutMs = Math.floor(keep.ts / 1000) * 1000;
+  expect(cutMs).toBeGreaterThan(room.messages[k - 1].ts + 200);
   await openPurge(page);
   await chooseRoomByName(page, 'Purge by date');
   await page.getByLabel('Purge messages sent before').fill(newYorkLocal(cutMs));
