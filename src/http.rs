@@ -69,3 +69,34 @@ pub async fn sleep(ms: u64) {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Fetches an image with the Bearer header and returns a blob URL for `<img src>`.
+/// The caller revokes it with [`revoke_object_url`] when the image is gone.
+pub async fn fetch_object_url(url: &str, token: &AccessToken) -> Result<String, ApiError> {
+    let response = RequestBuilder::new(url)
+        .header("Authorization", &format!("Bearer {}", token.secret()))
+        .build()
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    if response.status() != 200 {
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        return Err(ApiError::from_status(status, &body));
+    }
+    let unreadable = |_| ApiError::Network {
+        detail: "the image could not be read".into(),
+    };
+    let raw: web_sys::Response = response.into();
+    let promise = raw.blob().map_err(unreadable)?;
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(unreadable)?
+        .unchecked_into();
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(unreadable)
+}
+
+pub fn revoke_object_url(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
+}

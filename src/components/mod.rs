@@ -8,3 +8,4 @@ pub mod purges_panel;
 pub mod room_picker;
 pub mod shell;
 pub mod sign_out;
+pub mod thumbnail;

@@ -24,6 +24,7 @@ use crate::components::bulk_media::{
 };
 use crate::components::choice::Choice;
 use crate::components::error_view::ErrorView;
+use crate::components::thumbnail::Thumbnail;
 use crate::time::format_local;
 
 const PAGE_SIZE: u32 = 50;
@@ -506,6 +507,7 @@ fn MediaTable(
                                 on:change=move |ev| toggle_page(event_target_checked(&ev))
                             />
                         </th>
+                        <th scope="col">"Preview"</th>
                         <th scope="col">"File"</th>
                         <th scope="col">"Size"</th>
                         <th scope="col">"Uploader"</th>
@@ -594,6 +596,9 @@ fn MediaRowView(
                     prop:checked=selected
                     on:change=move |ev| toggle(event_target_checked(&ev))
                 />
+            </td>
+            <td>
+                <Thumbnail row=row.clone() />
             </td>
             <td>
                 <div class="file-cell">

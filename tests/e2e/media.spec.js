@@ -1,7 +1,7 @@
 // Media moderation against the real Synapse: every action is checked through the API.
 import {
-  api, consoleUrl, downloadStatus, expect, freshUser, mediaInfo, seedRoom, seriousA11yViolations,
-  server, signInWithPassword, test, upload,
+  api, consoleUrl, downloadStatus, expect, freshUser, makePng, mediaInfo, seedRoom,
+  seriousA11yViolations, server, signInWithPassword, test, upload,
 } from './fixtures.js';
 
 /** Distinct content each call: quarantine acts on identical bytes, so tests must not share. */
@@ -137,4 +137,40 @@ test('deleting all of a user\'s media, over 100 files, leaves none', async ({ pa
   const left = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media`);
   expect(left.json.total).toBe(0);
   await expect(page.getByTestId('media-summary')).toHaveText('No media.');
+});
+
+test('previews load as blob URLs for rows on screen only; quarantined media has none', async ({ page }) => {
+  const user = await freshUser(`thumbs${Date.now()}`);
+  const uris = [];
+  for (let i = 0; i < 14; i += 1) {
+    uris.push(await upload(user.token, `pic-${i}.png`, makePng(40 + i, 30, [i * 15, 100, 200 - i * 10])));
+  }
+  await api('POST', `/_synapse/admin/v1/media/quarantine/${uris[13].replace('mxc://', '')}`, { body: {} });
+  const thumbnails = [];
+  page.on('request', (r) => r.url().includes('/_matrix/client/v1/media/thumbnail/') && thumbnails.push(r.url()));
+  await openMedia(page, `user=${encodeURIComponent(user.id)}`);
+  // Newest first: pic-13 (quarantined) is the first row.
+  await expect(page.getByRole('row', { name: /pic-13\.png/ })).toContainText('No preview: quarantined');
+  // The list starts below the fold: nothing is fetched until it is scrolled to.
+  await page.waitForTimeout(500);
+  expect(thumbnails, 'no preview is fetched off screen').toEqual([]);
+  await page.getByRole('button', { name: 'Preview pic-12.png' }).scrollIntoViewIfNeeded();
+  const firstImage = page.getByRole('button', { name: 'Preview pic-12.png' }).locator('img');
+  await expect(firstImage).toHaveAttribute('src', /^blob:/);
+  await page.waitForTimeout(500);
+  const onScreen = await page.locator('.thumb').evaluateAll((els) => els.filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+  }).length);
+  expect(thumbnails.length, 'only rows on screen are fetched').toBeLessThanOrEqual(onScreen);
+  expect(thumbnails.length).toBeLessThan(13);
+  await page.getByRole('button', { name: 'Preview pic-0.png' }).scrollIntoViewIfNeeded();
+  await expect(page.getByRole('button', { name: 'Preview pic-0.png' }).locator('img')).toHaveAttribute('src', /^blob:/);
+
+  await page.getByRole('button', { name: 'Preview pic-0.png' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Preview of pic-0.png' });
+  await expect(dialog.getByRole('img')).toHaveAttribute('src', /^blob:/);
+  expect(await seriousA11yViolations(page), 'media page with a preview open').toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
 });

@@ -321,6 +321,25 @@ impl Endpoint for QuarantineAll {
     }
 }
 
+/// `/_matrix/client/v1/media/thumbnail/<server>/<id>?width=&height=&method=scale`: the
+/// only thumbnail path that serves authenticated media (it needs the Bearer header, so
+/// it is fetched into a blob URL: `<img src>` cannot carry the header).
+pub fn thumbnail_path(uri: &MxcUri, width: u32, height: u32) -> String {
+    let path = build(&[
+        Part::Fixed("_matrix/client/v1/media/thumbnail"),
+        Part::Data(uri.server_name().as_str()),
+        Part::Data(uri.media_id().as_str()),
+    ]);
+    with_query(
+        path,
+        &[
+            ("width", Some(width.to_string())),
+            ("height", Some(height.to_string())),
+            ("method", Some("scale".into())),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,6 +491,14 @@ mod tests {
             .is_some());
         assert_eq!(MediaAction::Quarantine.refusal(&remote, "test.local"), None);
         assert_eq!(MediaAction::Delete.refusal(&local, "test.local"), None);
+    }
+
+    #[test]
+    fn thumbnails_use_the_authenticated_path() {
+        assert_eq!(
+            thumbnail_path(&uri("mxc://test.local/abc"), 96, 64),
+            "/_matrix/client/v1/media/thumbnail/test.local/abc?width=96&height=64&method=scale"
+        );
     }
 
     #[test]
