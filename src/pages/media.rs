@@ -12,6 +12,7 @@ use synapse_api::endpoints::media::{
     ActOnMedia, MediaAction, MediaInfo, MediaOrder, RoomMedia, UserMedia,
 };
 use synapse_api::endpoints::rooms::{ResolveAlias, RoomDetails};
+use synapse_api::endpoints::users::ListUsers;
 use synapse_api::ids::{MxcUri, RoomId, UserId};
 use synapse_api::media::{format_size, MediaRow};
 use synapse_api::path::segment;
@@ -67,6 +68,7 @@ pub fn MediaPage() -> impl IntoView {
             "Quarantine acts on every identical copy of a file (same content), wherever it was uploaded."
         </p>
         <FindMedia />
+        <UserSearch />
         {move || target.get().map(|target| view! { <MediaResults target /> })}
     }
 }
@@ -163,6 +165,57 @@ fn FindMedia() -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Finding a user by name, for admins who do not know the exact id.
+#[component]
+fn UserSearch() -> impl IntoView {
+    let api = use_api();
+    let term = RwSignal::new(String::new());
+    let search = Action::new_local(move |name: &String| {
+        let request = ListUsers {
+            name: Some(name.clone()),
+            from: None,
+            limit: Some(20),
+        };
+        async move { api.send(&request).await }
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        search.dispatch(term.get_untracked().trim().to_owned());
+    };
+    view! {
+        <details class="card">
+            <summary>"Search users by name"</summary>
+            <form class="inline-form" on:submit=on_submit novalidate>
+                <div class="field">
+                    <label for="user-search">"User name or display name"</label>
+                    <input id="user-search" type="search" bind:value=term />
+                </div>
+                <button type="submit" disabled=search.pending()>"Search users"</button>
+            </form>
+            {move || search.value().get().map(|found| match found {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(list) if list.users.is_empty() => view! { <p role="status">"No user matches."</p> }.into_any(),
+                Ok(list) => view! {
+                    <p role="status">{format!("{} user(s) found.", list.total)}</p>
+                    <ul class="results">
+                        {list.users.into_iter().map(|user| {
+                            let href = format!("/media?user={}", segment(user.name.as_str()));
+                            let label = format!("Media of {}", user.name);
+                            view! {
+                                <li>
+                                    <span class="result-name">{user.displayname.clone().unwrap_or_default()}</span>
+                                    <code>{user.name.to_string()}</code>
+                                    <a href=href aria-label=label>"Show media"</a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        </details>
     }
 }
 
