@@ -7,6 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { killPid, ROOT, serveStatic } from '../tests/e2e/harness.js';
 import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
+import { benchMedia } from './bench-media.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS || 9);
 const SIGN_IN_BUDGET_GZIP = 150 * 1024;
@@ -91,8 +92,14 @@ const verdict = t.gzip <= SIGN_IN_BUDGET_GZIP ? 'within' : 'OVER';
 console.log(`\nSign-in page: ${t.requests} requests, ${kb(t.raw)} raw, ${kb(t.gzip)} gzip (${verdict} the ${kb(SIGN_IN_BUDGET_GZIP)} gzip budget)`);
 console.log(`Time to a usable sign-in form, cold cache, ${LOADS} loads: median ${loads.median.toFixed(0)} ms (min ${loads.times[0].toFixed(0)}, max ${loads.times.at(-1).toFixed(0)})`);
 
+console.log(`\nMedia list (issue budget: render under 100 ms; thumbnails no more than the rows visible):`);
+const media = await benchMedia(dist);
+console.log(`  ${media.items} items uploaded in ${(media.seededMs / 1000).toFixed(1)} s`);
+console.log(`  rendered ${media.renderMs.toFixed(0)} ms after the response arrived (${media.renderMs < 100 ? 'within' : 'OVER'} budget)`);
+console.log(`  ${media.thumbnailRequests} thumbnail requests for ${media.visibleRows} rows on screen (${media.thumbnailRequests <= media.visibleRows ? 'within' : 'OVER'} budget)`);
+
 mkdirSync(path.join(ROOT, '.work'), { recursive: true });
 writeFileSync(
   path.join(ROOT, '.work', 'bench.json'),
-  JSON.stringify({ assets, signIn: { ...t, medianMs: loads.median, timesMs: loads.times } }, null, 2),
+  JSON.stringify({ assets, signIn: { ...t, medianMs: loads.median, timesMs: loads.times }, media }, null, 2),
 );

@@ -28,7 +28,8 @@ use crate::components::error_view::ErrorView;
 use crate::components::thumbnail::Thumbnail;
 use crate::time::format_local;
 
-const PAGE_SIZE: u32 = 50;
+/// Page sizes offered for a user's list; the first is the default.
+const PAGE_SIZES: [u32; 4] = [50, 100, 500, 1000];
 /// A room's list is not paginated by Synapse; details are fetched for this many.
 const ROOM_DETAILS_LIMIT: usize = 200;
 
@@ -227,20 +228,33 @@ struct Listing {
     note: Option<String>,
 }
 
+/// How a user's list is read: where from, how many, in which order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Paging {
+    from: u64,
+    limit: u32,
+    order: MediaOrder,
+    descending: bool,
+}
+
 async fn load(
     api: Api,
     target: Target,
     server_name: String,
-    from: u64,
-    order: MediaOrder,
-    descending: bool,
+    paging: Paging,
 ) -> Result<Listing, ApiError> {
     match target {
         Target::User(user_id) => {
+            let Paging {
+                from,
+                limit,
+                order,
+                descending,
+            } = paging;
             let request = UserMedia {
                 user_id,
                 from,
-                limit: PAGE_SIZE,
+                limit,
                 order,
                 descending,
             };
@@ -358,17 +372,19 @@ fn MediaResults(
         .unwrap_or_default();
     let is_user = matches!(target, Target::User(_));
     let page = RwSignal::new(0u64);
+    let page_size = RwSignal::new(PAGE_SIZES[0]);
     let order = RwSignal::new(MediaOrder::Created);
     let descending = RwSignal::new(true);
     let target = StoredValue::new(target);
     let listing = LocalResource::new(move || {
         let (target, server_name) = (target.get_value(), server_name.clone());
-        let (from, order, descending) = (
-            page.get() * u64::from(PAGE_SIZE),
-            order.get(),
-            descending.get(),
-        );
-        async move { load(api, target, server_name, from, order, descending).await }
+        let paging = Paging {
+            from: page.get() * u64::from(page_size.get()),
+            limit: page_size.get(),
+            order: order.get(),
+            descending: descending.get(),
+        };
+        async move { load(api, target, server_name, paging).await }
     });
     let selection: Selection = RwSignal::new(BTreeMap::new());
     let confirming = RwSignal::new(None::<(MediaRow, MediaAction)>);
@@ -431,6 +447,13 @@ fn MediaResults(
                         <option value="desc">"Newest / largest first"</option>
                         <option value="asc">"Oldest / smallest first"</option>
                     </select>
+                    <label for="media-page-size">"Per page"</label>
+                    <select id="media-page-size" on:change=move |ev| {
+                        page_size.set(event_target_value(&ev).parse().unwrap_or(PAGE_SIZES[0]));
+                        page.set(0);
+                    }>
+                        {PAGE_SIZES.map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                    </select>
                 </div>
             </Show>
             <p class="notice" role="status" hidden=move || outcome.get().is_none_or(|o| o.is_err())>
@@ -475,7 +498,7 @@ fn MediaResults(
                             });
                             view! {
                                 {scope.filter(|_| files > 0).map(|scope| view! { <AllMediaActions scope on_done=move |()| listing.refetch() message=outcome /> })}
-                                <MediaTable found page is_user request selection select_all />
+                                <MediaTable found page page_size=page_size.get_untracked() is_user request selection select_all />
                             }
                             .into_any()
                         }
@@ -492,6 +515,8 @@ fn MediaTable(
     found: Listing,
     /// The page shown (user lists).
     page: RwSignal<u64>,
+    /// Items per page.
+    page_size: u32,
     /// Paging applies (user lists only).
     is_user: bool,
     /// Asks for an action on a row.
@@ -502,7 +527,7 @@ fn MediaTable(
     select_all: Callback<()>,
 ) -> impl IntoView {
     let total = found.total.unwrap_or(found.rows.len() as u64);
-    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    let pages = total.div_ceil(u64::from(page_size)).max(1);
     let paged = is_user && pages > 1;
     let has_rows = !found.rows.is_empty();
     let rows = found.rows;

@@ -3,7 +3,6 @@
 // invariants asserted after every test.
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import zlib from 'node:zlib';
 
 export { expect };
 
@@ -188,24 +187,4 @@ export async function freshUser(localpart) {
   return { id: `@${localpart}:localhost`, token };
 }
 
-/** A valid solid-colour PNG, so Synapse can make real thumbnails of it. */
-export function makePng(width, height, [r, g, b]) {
-  const chunk = (type, data) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
-  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-  return Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+export { makePng } from './harness.js';

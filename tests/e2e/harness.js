@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WORK = path.join(ROOT, '.work', 'e2e');
@@ -15,7 +16,12 @@ const CACHE = process.env.SYNAPSE_CONSOLE_CACHE || path.join(os.homedir(), '.cac
 export const PYTHON = path.join(CACHE, 'venv', 'bin', 'python');
 
 export function synapse(command, ...args) {
-  const out = execFileSync(PYTHON, [path.join(ROOT, 'scripts', 'synapse.py'), command, '--dir', SYNAPSE_DIR, ...args], {
+  return synapseAt(SYNAPSE_DIR, command, ...args);
+}
+
+/** Runs scripts/synapse.py for the Synapse whose data lives in `dir`. */
+export function synapseAt(dir, command, ...args) {
+  const out = execFileSync(PYTHON, [path.join(ROOT, 'scripts', 'synapse.py'), command, '--dir', dir, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -63,4 +69,26 @@ export function loadState() {
 export function freshWorkDir() {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
+}
+
+/** A valid solid-colour PNG, so Synapse can make real thumbnails of it. */
+export function makePng(width, height, [r, g, b]) {
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

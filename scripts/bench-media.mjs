@@ -1,0 +1,80 @@
+// Part of `make bench`: a user with 1,000 media on a throwaway Synapse; time from the
+// list's response arriving to its 1,000 rows being in the page, and how many
+// thumbnails were fetched for it (only rows on screen should be).
+import { chromium } from '@playwright/test';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { killPid, makePng, ROOT, serveStatic, synapseAt } from '../tests/e2e/harness.js';
+import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
+
+const ITEMS = 1000;
+const dir = path.join(ROOT, '.work', 'bench', 'synapse');
+
+async function call(base, method, route, token, body) {
+  const res = await fetch(base + route, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  return res.json();
+}
+
+export async function benchMedia(dist) {
+  rmSync(dir, { recursive: true, force: true });
+  const server = synapseAt(dir, 'start');
+  const web = await serveStatic(dist);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const base = server.base_url;
+    const user = '@many:localhost';
+    await call(base, 'PUT', `/_synapse/admin/v2/users/${encodeURIComponent(user)}`, server.admin.access_token, { password: 'many-pass-123' });
+    const login = await (await fetch(`${base}/_matrix/client/v3/login`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: 'many' }, password: 'many-pass-123' }),
+    })).json();
+    const started = Date.now();
+    for (let i = 0; i < ITEMS; i += 1) {
+      await fetch(`${base}/_matrix/media/v3/upload?filename=item-${i}.png`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${login.access_token}`, 'Content-Type': 'image/png' },
+        body: makePng(8 + (i % 40), 8, [i % 256, (i * 7) % 256, 90]),
+      });
+    }
+    const seeded = Date.now() - started;
+
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const thumbnails = [];
+    page.on('request', (r) => r.url().includes('/media/thumbnail/') && thumbnails.push(r.url()));
+    await page.goto(`${web.url}/signin?next=${encodeURIComponent(`/media?user=${user}`)}`);
+    await page.getByLabel('Homeserver').fill(base);
+    await page.getByLabel('User name', { exact: true }).fill('admin');
+    await page.getByLabel('Password', { exact: true }).fill(server.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('media-summary').waitFor();
+    await page.evaluate((items) => {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.name.includes(`limit=${items}`)) window.benchResponseEnd = e.responseEnd;
+      }).observe({ type: 'resource' });
+      new MutationObserver(() => {
+        if (!window.benchRendered && document.querySelectorAll('table.media tbody tr').length === items) {
+          window.benchRendered = performance.now();
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    }, ITEMS);
+    thumbnails.length = 0;
+    await page.getByLabel('Per page').selectOption(String(ITEMS));
+    await page.waitForFunction(() => window.benchRendered && window.benchResponseEnd, null, { timeout: 60_000 });
+    const renderMs = await page.evaluate(() => window.benchRendered - window.benchResponseEnd);
+    await page.locator('table.media tbody tr').first().scrollIntoViewIfNeeded();
+    await page.waitForTimeout(1500);
+    const visible = await page.locator('.thumb').evaluateAll((els) => els.filter((el) => {
+      const box = el.getBoundingClientRect();
+      return box.bottom > 0 && box.top < window.innerHeight;
+    }).length);
+    return { items: ITEMS, seededMs: seeded, renderMs, thumbnailRequests: thumbnails.length, visibleRows: visible };
+  } finally {
+    await browser.close();
+    killPid(web.pid);
+    synapseAt(dir, 'stop');
+  }
+}
