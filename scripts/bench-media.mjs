@@ -55,8 +55,10 @@ export async function benchMedia(dist) {
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) if (e.name.includes(`limit=${items}`)) window.benchResponseEnd = e.responseEnd;
       }).observe({ type: 'resource' });
+      // Rendered: the table of all `items` is in the page with its rows (a long list keeps
+      // only the rows near the screen; see WINDOW_FROM in src/pages/media.rs).
       new MutationObserver(() => {
-        if (!window.benchRendered && document.querySelectorAll('table.media tbody tr').length === items) {
+        if (!window.benchRendered && document.querySelector(`table.media[data-total="${items}"] tbody tr[aria-rowindex]`)) {
           window.benchRendered = performance.now();
         }
       }).observe(document.body, { childList: true, subtree: true });
@@ -71,7 +73,13 @@ export async function benchMedia(dist) {
       const box = el.getBoundingClientRect();
       return box.bottom > 0 && box.top < window.innerHeight;
     }).length);
-    return { items: ITEMS, seededMs: seeded, renderMs, thumbnailRequests: thumbnails.length, visibleRows: visible };
+    const inPage = await page.locator('table.media tbody tr[aria-rowindex]').count();
+    const requested = thumbnails.length;
+    // Scrolled to the end, the last row is there and the previews followed.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForTimeout(500);
+    const lastShown = await page.locator(`table.media tbody tr[aria-rowindex="${ITEMS + 1}"]`).count();
+    return { items: ITEMS, seededMs: seeded, renderMs, rowsInPage: inPage, lastRowAfterScroll: lastShown === 1, thumbnailRequests: requested, visibleRows: visible };
   } finally {
     await browser.close();
     killPid(web.pid);

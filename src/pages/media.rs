@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use leptos::ev::SubmitEvent;
+use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use synapse_api::endpoints::media::{
@@ -14,7 +15,7 @@ use synapse_api::endpoints::media::{
 use synapse_api::endpoints::rooms::{ResolveAlias, RoomDetails};
 use synapse_api::endpoints::users::ListUsers;
 use synapse_api::ids::{MxcUri, RoomId, UserId};
-use synapse_api::media::{format_size, MediaRow};
+use synapse_api::media::{format_size, visible_rows, MediaRow};
 use synapse_api::path::segment;
 use synapse_api::purge::RoomRef;
 use synapse_api::ApiError;
@@ -27,6 +28,13 @@ use crate::components::choice::Choice;
 use crate::components::error_view::ErrorView;
 use crate::components::thumbnail::Thumbnail;
 use crate::time::format_local;
+
+/// Longer lists keep only the rows near the screen in the page, so that 1,000 rows
+/// render as fast as 50 (see `visible_rows`).
+const WINDOW_FROM: usize = 200;
+/// A windowed row's fixed height in CSS pixels (`table.media.windowed tbody tr`).
+const ROW_HEIGHT: f64 = 88.0;
+const WINDOW_BUFFER: usize = 8;
 
 /// Page sizes offered for a user's list; the first is the default.
 const PAGE_SIZES: [u32; 4] = [50, 100, 500, 1000];
@@ -565,6 +573,49 @@ fn MediaTable(
     } else {
         format!("{total} file(s).")
     };
+    // Copy, so every row's closures can hold it.
+    let request = Callback::new(move |(row, action): (MediaRow, MediaAction)| request(row, action));
+    let total_rows = rows.len();
+    let windowed = total_rows > WINDOW_FROM;
+    let body = NodeRef::<html::Tbody>::new();
+    let window = RwSignal::new((
+        0,
+        if windowed {
+            WINDOW_BUFFER * 3
+        } else {
+            total_rows
+        }
+        .min(total_rows),
+    ));
+    if windowed {
+        let update = move || {
+            let Some(tbody) = body.get_untracked() else {
+                return;
+            };
+            let top = tbody.get_bounding_client_rect().top();
+            let height = web_sys::window()
+                .and_then(|w| w.inner_height().ok())
+                .and_then(|h| h.as_f64())
+                .unwrap_or(900.0);
+            let now = visible_rows(total_rows, ROW_HEIGHT, top, height, WINDOW_BUFFER);
+            if window.get_untracked() != now {
+                window.set(now);
+            }
+        };
+        let on_scroll = window_event_listener(leptos::ev::scroll, move |_| update());
+        let on_resize = window_event_listener(leptos::ev::resize, move |_| update());
+        on_cleanup(move || {
+            on_scroll.remove();
+            on_resize.remove();
+        });
+        Effect::new(move |_| {
+            if body.get().is_some() {
+                update();
+            }
+        });
+    }
+    let rows = StoredValue::new(rows);
+
     view! {
         <p data-testid="media-summary">{summary}</p>
         {found.note.map(|note| view! { <p class="notice">{note}</p> })}
@@ -574,7 +625,7 @@ fn MediaTable(
             </button>
         </Show>
         <Show when=move || has_rows>
-            <table class="media">
+            <table class="media" class:windowed=windowed aria-rowcount=total_rows + 1 data-total=total_rows>
                 <thead>
                     <tr>
                         <th scope="col">
@@ -595,11 +646,17 @@ fn MediaTable(
                         <th scope="col">"Actions"</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {rows.clone().into_iter().map(|row| {
-                        let request = request.clone();
-                        view! { <MediaRowView row request selection /> }
-                    }).collect_view()}
+                <tbody node_ref=body>
+                    <tr aria-hidden="true" class="spacer"><td colspan="9" style:height=move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT)></td></tr>
+                    <For
+                        each=move || {
+                            let (start, end) = window.get();
+                            rows.with_value(|rows| rows[start..end].iter().cloned().enumerate().map(|(i, r)| (start + i, r)).collect::<Vec<_>>())
+                        }
+                        key=|(_, row)| row.uri.to_string()
+                        children=move |(index, row)| view! { <MediaRowView row request selection index /> }
+                    />
+                    <tr aria-hidden="true" class="spacer"><td colspan="9" style:height=move || format!("{}px", (total_rows - window.get().1) as f64 * ROW_HEIGHT)></td></tr>
                 </tbody>
             </table>
         </Show>
@@ -617,9 +674,11 @@ fn MediaRowView(
     /// The item.
     row: MediaRow,
     /// Asks for an action on it.
-    request: impl Fn(MediaRow, MediaAction) + Clone + Send + Sync + 'static,
+    request: Callback<(MediaRow, MediaAction)>,
     /// The selected rows.
     selection: Selection,
+    /// Its place in the whole list (for `aria-rowindex`).
+    index: usize,
 ) -> impl IntoView {
     let key = row.uri.to_string();
     let selected = {
@@ -666,7 +725,7 @@ fn MediaRowView(
     ];
     let label = row.label();
     view! {
-        <tr>
+        <tr aria-rowindex=index + 2>
             <td>
                 <input
                     type="checkbox"
@@ -692,10 +751,12 @@ fn MediaRowView(
             <td>{badges.into_iter().map(|(text, class)| view! { <span class=class>{text}</span> }).collect_view()}</td>
             <td>
                 <div class="row-actions">
-                {toggles.into_iter().map(|action| {
+                {toggles.into_iter().enumerate().map(|(n, action)| {
                     let reason = row.can(action).err();
                     let aria = format!("{} {label}", action_label(action));
-                    let (row, request) = (row.clone(), request.clone());
+                    // The reason a button is disabled is its accessible description.
+                    let reason_id = format!("why-{index}-{n}");
+                    let row = row.clone();
                     view! {
                         <button
                             type="button"
@@ -703,10 +764,12 @@ fn MediaRowView(
                             disabled=reason.is_some()
                             title=reason.unwrap_or_default()
                             aria-label=aria
-                            on:click=move |_| request(row.clone(), action)
+                            aria-describedby=reason.map(|_| reason_id.clone())
+                            on:click=move |_| request.run((row.clone(), action))
                         >
                             {action_label(action)}
                         </button>
+                        {reason.map(|why| view! { <span class="visually-hidden" id=reason_id.clone()>{why}</span> })}
                     }
                 }).collect_view()}
                 </div>

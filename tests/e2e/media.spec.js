@@ -59,6 +59,7 @@ test('protected media is skipped by a room quarantine; delete removes a file', a
   await expect(page.getByRole('status').filter({ hasText: `${keep} is protected.` })).toBeVisible();
   await expect(page.getByRole('row', { name: new RegExp(keep) })).toContainText('protected');
   await expect(page.getByRole('button', { name: `Quarantine ${keep}` })).toBeDisabled();
+  await expect(page.getByRole('button', { name: `Quarantine ${keep}` })).toHaveAccessibleDescription('Protected media cannot be quarantined.');
 
   const quarantined = await api('POST', `/_synapse/admin/v1/room/${encodeURIComponent(room.roomId)}/media/quarantine`, { body: {} });
   expect(quarantined.json.num_quarantined).toBe(1);
@@ -86,10 +87,10 @@ test('a user\'s media pages and sorts; bad input is refused before any request',
   const total = (await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(server().user.user_id)}/media?limit=1`)).json.total;
   await expect(page.getByTestId('media-summary')).toContainText(`${total} file(s)`);
   await page.getByLabel('Sort by').selectOption('media_length');
-  await expect(page.locator('table.media tbody tr').first()).toContainText(/KiB|bytes/);
-  const firstBig = await page.locator('table.media tbody tr').first().innerText();
+  await expect(page.locator('table.media tbody tr[aria-rowindex]').first()).toContainText(/KiB|bytes/);
+  const firstBig = await page.locator('table.media tbody tr[aria-rowindex]').first().innerText();
   await page.getByLabel('Order').selectOption('asc');
-  await expect(page.locator('table.media tbody tr').first()).not.toHaveText(firstBig);
+  await expect(page.locator('table.media tbody tr[aria-rowindex]').first()).not.toHaveText(firstBig);
 
   const sent = [];
   page.on('request', (r) => r.url().startsWith(server().base_url) && sent.push(r.url()));
@@ -115,7 +116,14 @@ test('a bulk action on 50 files puts every one in the new state', async ({ page 
   await page.getByLabel('Select all on this page').check();
   await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('50 selected');
   await page.getByRole('button', { name: 'Quarantine selected', exact: true }).click();
+  // Slow each request a little (they still reach the real Synapse) so progress can be seen.
+  await page.route('**/_synapse/admin/v1/media/quarantine/**', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await route.continue();
+  });
   await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Quarantine 50 files' }).click();
+  await expect(page.getByRole('progressbar')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /\d+ \/ 50 done/ })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: '50 quarantined.' })).toBeVisible({ timeout: 30_000 });
   for (const mxc of uris) {
     expect((await mediaInfo(mxc)).info.quarantined_by, mxc).not.toBeNull();

@@ -136,6 +136,26 @@ impl MediaRow {
     }
 }
 
+/// Which rows of a long list to put in the page: those on screen, and `buffer` more on
+/// each side. `list_top` is where the first row would be, relative to the top of the
+/// viewport (negative once scrolled past). Returns `start..end` row indices.
+pub fn visible_rows(
+    total: usize,
+    row_height: f64,
+    list_top: f64,
+    viewport_height: f64,
+    buffer: usize,
+) -> (usize, usize) {
+    if total == 0 || row_height <= 0.0 {
+        return (0, 0);
+    }
+    let first = (-list_top / row_height).floor().max(0.0) as usize;
+    let last = ((viewport_height - list_top) / row_height).ceil().max(0.0) as usize;
+    let start = first.saturating_sub(buffer).min(total);
+    let end = (last + buffer).min(total).max(start);
+    (start, end)
+}
+
 /// Where a bulk run stands: for the progress bar and the summary.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BulkProgress {
@@ -294,6 +314,19 @@ mod tests {
             gone.can(MediaAction::Quarantine),
             Err("This media is deleted.")
         );
+    }
+
+    #[test]
+    fn the_window_follows_the_scroll() {
+        // List 500 px below the top, 900 px viewport, 100 px rows: rows 0..4 show.
+        assert_eq!(visible_rows(1000, 100.0, 500.0, 900.0, 2), (0, 6));
+        // Scrolled 10,000 px into the list: rows 100..109 show.
+        assert_eq!(visible_rows(1000, 100.0, -10_000.0, 900.0, 5), (95, 114));
+        // Past the end, and empty lists.
+        assert_eq!(visible_rows(10, 100.0, -5_000.0, 900.0, 3), (10, 10));
+        assert_eq!(visible_rows(0, 100.0, 0.0, 900.0, 3), (0, 0));
+        // Below the viewport entirely: only the buffer.
+        assert_eq!(visible_rows(1000, 100.0, 2_000.0, 900.0, 4), (0, 4));
     }
 
     #[test]
