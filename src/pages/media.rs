@@ -12,12 +12,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use synapse_api::endpoints::media::{
     ActOnMedia, MediaAction, MediaInfo, MediaOrder, RoomMedia, UserMedia,
 };
-use synapse_api::endpoints::rooms::{ResolveAlias, RoomDetails};
+use synapse_api::endpoints::rooms::{RoomDetails, RoomDetailsResponse};
 use synapse_api::endpoints::users::ListUsers;
 use synapse_api::ids::{MxcUri, RoomId, UserId};
 use synapse_api::media::{format_size, visible_rows, MediaRow};
 use synapse_api::path::segment;
-use synapse_api::purge::RoomRef;
 use synapse_api::ApiError;
 
 use crate::api::{use_api, Api};
@@ -26,6 +25,7 @@ use crate::components::bulk_media::{
 };
 use crate::components::choice::Choice;
 use crate::components::error_view::ErrorView;
+use crate::components::room_picker::RoomPicker;
 use crate::components::thumbnail::Thumbnail;
 use crate::time::format_local;
 
@@ -82,84 +82,76 @@ pub fn MediaPage() -> impl IntoView {
     }
 }
 
-/// The form that chooses what to list; it only changes the URL.
+/// Chooses what to list; it only changes the URL. Users and files are typed; rooms
+/// are chosen with the same room picker as purge history.
 #[component]
 fn FindMedia() -> impl IntoView {
-    let api = use_api();
     let navigate = use_navigate();
     let by = RwSignal::new(FindBy::User);
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let go = Action::new_local(move |by: &FindBy| {
-        let by = *by;
-        let raw = text.get_untracked().trim().to_owned();
+    let room = RwSignal::new(None::<RoomDetailsResponse>);
+    let go = {
         let navigate = navigate.clone();
-        async move {
-            let query = match by {
-                FindBy::User => raw
-                    .parse::<UserId>()
-                    .map(|u| format!("user={}", segment(u.as_str())))
-                    .map_err(|e| e.0),
-                FindBy::File => raw
-                    .parse::<MxcUri>()
-                    .map(|m| format!("mxc={}", segment(&m.to_string())))
-                    .map_err(|e| e.0),
-                FindBy::Room => match raw.parse::<RoomRef>() {
-                    Err(e) => Err(e.0),
-                    Ok(RoomRef::Id(id)) => Ok(format!("room={}", segment(id.as_str()))),
-                    Ok(RoomRef::Alias(alias)) => match api
-                        .send(&ResolveAlias {
-                            alias: alias.clone(),
-                        })
-                        .await
-                    {
-                        Ok(found) => Ok(format!("room={}", segment(found.room_id.as_str()))),
-                        Err(e) if e.is_not_found() => {
-                            Err(format!("No room has the alias {alias}."))
-                        }
-                        Err(e) => Err(format!("{} {}", e.summary(), e.next_step())),
-                    },
-                },
-            };
-            match query {
-                Ok(query) => {
-                    error.set(None);
-                    navigate(&format!("/media?{query}"), Default::default());
-                }
-                Err(message) => error.set(Some(message)),
+        move |query: String| navigate(&format!("/media?{query}"), Default::default())
+    };
+    {
+        let go = go.clone();
+        Effect::new(move |_| {
+            if let Some(chosen) = room.get() {
+                go(format!("room={}", segment(chosen.room_id.as_str())));
+                room.set(None);
             }
-        }
-    });
+        });
+    }
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        go.dispatch(by.get_untracked());
+        let raw = text.get_untracked().trim().to_owned();
+        let query = match by.get_untracked() {
+            FindBy::User => raw
+                .parse::<UserId>()
+                .map(|u| format!("user={}", segment(u.as_str()))),
+            // `server/media_id` is accepted as well as an mxc URI.
+            _ => if raw.contains("://") {
+                raw
+            } else {
+                format!("mxc://{raw}")
+            }
+            .parse::<MxcUri>()
+            .map(|m| format!("mxc={}", segment(&m.to_string()))),
+        };
+        match query {
+            Ok(query) => {
+                error.set(None);
+                go(query);
+            }
+            Err(e) => error.set(Some(e.0)),
+        }
     };
-    let (label, hint) = (
-        Signal::derive(move || match by.get() {
-            FindBy::User => "User id",
-            FindBy::Room => "Room id or alias",
-            FindBy::File => "Media URI",
-        }),
-        Signal::derive(move || match by.get() {
-            FindBy::User => "Like @alice:example.org.",
-            FindBy::Room => "Like !abc123:example.org, !abc123 or #general:example.org.",
-            FindBy::File => "Like mxc://example.org/ETTAJhOSHsGNUMSslZkshPKC.",
-        }),
-    );
+    let is_user = move || by.get() == FindBy::User;
     view! {
         <section class="card" aria-labelledby="find-heading">
             <h2 id="find-heading">"Find media"</h2>
-            <form on:submit=on_submit novalidate>
-                <Choice
-                    legend="Media of"
-                    name="find-by"
-                    options=vec![("A user", FindBy::User), ("A room", FindBy::Room), ("One file", FindBy::File)]
-                    value=by
-                />
-                <div class="inline-form">
+            <Choice
+                legend="Media of"
+                name="find-by"
+                options=vec![("A user", FindBy::User), ("A room", FindBy::Room), ("One file", FindBy::File)]
+                value=by
+            />
+            <Show
+                when=move || by.get() != FindBy::Room
+                fallback=move || view! { <RoomPicker chosen=room /> }
+            >
+                <form class="inline-form" on:submit=on_submit.clone() novalidate>
                     <div class="field">
-                        <label for="media-target">{label}</label>
-                        <p class="hint" id="media-target-hint">{hint}</p>
+                        <label for="media-target">{move || if is_user() { "User id" } else { "Media URI" }}</label>
+                        <p class="hint" id="media-target-hint">
+                            {move || if is_user() {
+                                "Like @alice:example.org."
+                            } else {
+                                "Like mxc://example.org/ETTAJhOSHsGNUMSslZkshPKC, or example.org/ETTAJhOSHsGNUMSslZkshPKC."
+                            }}
+                        </p>
                         <input
                             id="media-target"
                             type="text"
@@ -170,9 +162,9 @@ fn FindMedia() -> impl IntoView {
                         />
                         <p class="field-error" id="media-target-error" role="alert">{move || error.get()}</p>
                     </div>
-                    <button type="submit" class="primary" disabled=go.pending()>"Show media"</button>
-                </div>
-            </form>
+                    <button type="submit" class="primary">"Show media"</button>
+                </form>
+            </Show>
         </section>
     }
 }

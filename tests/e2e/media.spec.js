@@ -53,7 +53,13 @@ test('protected media is skipped by a room quarantine; delete removes a file', a
   await postImage(room.roomId, keepMxc, keep);
   await postImage(room.roomId, dropMxc, drop);
 
-  await openMedia(page, `room=${encodeURIComponent(room.roomId)}`);
+  await openMedia(page, `user=${encodeURIComponent(server().user.user_id)}`);
+  // The same room picker as purge history.
+  await page.getByLabel('A room').check();
+  await page.getByLabel('Or search rooms by name').fill('Media room');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Choose Media room' }).click();
+  await expect.poll(() => decodeURIComponent(page.url())).toContain(`room=${room.roomId}`);
   await expect(page.getByTestId('media-summary')).toHaveText('2 file(s).');
   await page.getByRole('button', { name: `Protect ${keep}` }).click();
   await expect(page.getByRole('status').filter({ hasText: `${keep} is protected.` })).toBeVisible();
