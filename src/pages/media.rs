@@ -262,7 +262,7 @@ async fn load(
             let rows = page
                 .media
                 .into_iter()
-                .filter_map(|m| MediaRow::from_item(m, &server_name))
+                .filter_map(|m| MediaRow::from_list(m, &server_name))
                 .collect();
             Ok(Listing {
                 rows,
@@ -333,7 +333,7 @@ async fn all_user_rows(
         rows.extend(
             page.media
                 .into_iter()
-                .filter_map(|m| MediaRow::from_item(m, &server_name)),
+                .filter_map(|m| MediaRow::from_list(m, &server_name)),
         );
         match page.next_token {
             Some(next) if next > from => from = next,

@@ -7,7 +7,7 @@ use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::Poll;
 
-use crate::endpoints::media::{MediaAction, MediaDetails, MediaItem};
+use crate::endpoints::media::{MediaAction, MediaDetails};
 use crate::error::ApiError;
 use crate::ids::{MxcUri, UserId};
 
@@ -49,24 +49,12 @@ pub struct MediaRow {
 }
 
 impl MediaRow {
-    /// From a user's media list (always local media).
-    pub fn from_item(item: MediaItem, server_name: &str) -> Option<Self> {
+    /// From a user's media list: always this server's media.
+    pub fn from_list(item: MediaDetails, server_name: &str) -> Option<Self> {
         let uri = format!("mxc://{server_name}/{}", item.media_id)
             .parse()
             .ok()?;
-        Some(Self {
-            uri,
-            local: true,
-            name: item.upload_name,
-            media_type: item.media_type,
-            size: Some(item.media_length),
-            uploader: item.user_id,
-            created_ts: Some(item.created_ts),
-            last_access_ts: item.last_access_ts,
-            quarantined: item.quarantined_by.is_some(),
-            protected: item.safe_from_quarantine,
-            deleted: false,
-        })
+        Some(Self::from_details(uri, item, server_name))
     }
 
     /// From media info.
@@ -260,13 +248,13 @@ mod tests {
     use std::rc::Rc;
     use std::task::{Context, Waker};
 
-    fn item(json: &str) -> MediaItem {
+    fn item(json: &str) -> MediaDetails {
         serde_json::from_str(json).unwrap()
     }
 
     #[test]
     fn rows_from_a_user_list_and_what_can_be_done_to_them() {
-        let row = MediaRow::from_item(
+        let row = MediaRow::from_list(
             item(r#"{"media_id":"FAQFNdAJEsdPuGjsiPWIJbHk","media_type":"image/png","media_length":358,"upload_name":"img1.png","created_ts":1,"last_access_ts":null,"quarantined_by":null,"safe_from_quarantine":false,"user_id":"@alice:test.local"}"#),
             "test.local",
         )

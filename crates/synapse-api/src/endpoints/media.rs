@@ -79,33 +79,10 @@ pub struct UserMedia {
     pub descending: bool,
 }
 
-/// One local media item as the user list describes it. File names and types are the
-/// uploader's own text: show them as text, never as markup.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct MediaItem {
-    pub media_id: MediaId,
-    #[serde(default)]
-    pub media_type: Option<String>,
-    #[serde(default)]
-    pub media_length: u64,
-    #[serde(default)]
-    pub upload_name: Option<String>,
-    #[serde(default)]
-    pub created_ts: u64,
-    #[serde(default)]
-    pub last_access_ts: Option<u64>,
-    #[serde(default)]
-    pub quarantined_by: Option<String>,
-    #[serde(default, deserialize_with = "crate::loose::bool_or_int")]
-    pub safe_from_quarantine: bool,
-    #[serde(default)]
-    pub user_id: Option<UserId>,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct UserMediaResponse {
     #[serde(default)]
-    pub media: Vec<MediaItem>,
+    pub media: Vec<MediaDetails>,
     #[serde(default)]
     pub total: u64,
     /// Present only while more pages remain.
@@ -140,7 +117,10 @@ pub struct MediaInfo {
     pub uri: MxcUri,
 }
 
-/// Media details. `safe_from_quarantine` is `0/1` here and `null` for remote media.
+/// One media item, as a user's list and media info both describe it. File names and
+/// types are the uploader's own text: show them as text, never as markup.
+/// `safe_from_quarantine` is `true/false` in lists, `0/1` in media info and `null` for
+/// remote media.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct MediaDetails {
     pub media_id: MediaId,
@@ -390,7 +370,7 @@ mod tests {
         .unwrap();
         assert_eq!((page.total, page.next_token), (6, Some(4)));
         assert_eq!(page.media[0].upload_name.as_deref(), Some("img1.png"));
-        assert!(page.media[1].safe_from_quarantine);
+        assert_eq!(page.media[1].safe_from_quarantine, Some(true));
         assert_eq!(
             page.media[1].quarantined_by.as_deref(),
             Some("@admin:test.local")
