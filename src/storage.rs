@@ -1,7 +1,7 @@
 //! The tab's sessionStorage: the only place the console keeps anything.
 //!
 //! Every key is a [`Key`] variant, so no other module names a storage key, and
-//! nothing here can reach localStorage, cookies or IndexedDB.
+//! nothing here can reach any other browser storage (cookies, IndexedDB, …).
 
 /// Everything the console stores, one variant per key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
