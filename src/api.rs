@@ -13,7 +13,7 @@ use crate::session::Auth;
 #[derive(Clone, Copy)]
 pub struct Api {
     auth: Auth,
-    transport: StoredValue<Rc<dyn Transport>, LocalStorage>,
+    transport: crate::Unshared<Rc<dyn Transport>>,
 }
 
 impl Api {

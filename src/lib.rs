@@ -28,6 +28,11 @@ pub use pages::sign_in::SignInForm;
 pub use purge_tracker::{PollEnv, PurgeTracker};
 pub use session::Auth;
 
+/// A value that is not `Send` (an `Rc`, a JS closure), kept in Leptos's thread-local
+/// reactive arena: Leptos's own storage type, nothing to do with the browser's web
+/// storage (the console keeps data in sessionStorage only, see `storage`).
+pub(crate) type Unshared<T> = StoredValue<T, leptos::prelude::LocalStorage>;
+
 /// Mounts the console on `<body>` (the `synapse-console` binary).
 pub fn start_console() {
     console_error_panic_hook::set_once();

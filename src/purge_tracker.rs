@@ -44,8 +44,8 @@ pub struct PurgeTracker {
     unreachable: RwSignal<HashSet<PurgeId>>,
     /// The latest completion, for the `role=status` region.
     announcement: RwSignal<String>,
-    following: StoredValue<HashSet<PurgeId>, LocalStorage>,
-    env: StoredValue<Rc<PollEnv>, LocalStorage>,
+    following: crate::Unshared<HashSet<PurgeId>>,
+    env: crate::Unshared<Rc<PollEnv>>,
 }
 
 type Book = BTreeMap<String, Vec<TrackedPurge>>;

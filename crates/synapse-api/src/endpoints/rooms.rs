@@ -55,6 +55,16 @@ impl Endpoint for ListRooms {
     }
 }
 
+/// `/_synapse/admin/v1/rooms/<room_id>` followed by `tail`.
+fn admin_room_path(room_id: &RoomId, tail: &[Part<'_>]) -> String {
+    let mut parts = vec![
+        Part::Fixed("_synapse/admin/v1/rooms"),
+        Part::Data(room_id.as_str()),
+    ];
+    parts.extend_from_slice(tail);
+    build(&parts)
+}
+
 /// `GET /_synapse/admin/v1/rooms/<room_id>`: one room's details. Unknown room: 404.
 #[derive(Clone, Debug)]
 pub struct RoomDetails {
@@ -85,10 +95,7 @@ pub struct RoomDetailsResponse {
 impl Endpoint for RoomDetails {
     type Response = RoomDetailsResponse;
     fn request(&self) -> Request {
-        Request::get(build(&[
-            Part::Fixed("_synapse/admin/v1/rooms"),
-            Part::Data(self.room_id.as_str()),
-        ]))
+        Request::get(admin_room_path(&self.room_id, &[]))
     }
 }
 
@@ -157,12 +164,10 @@ pub struct EventInRoomResponse {
 impl Endpoint for EventInRoom {
     type Response = EventInRoomResponse;
     fn request(&self) -> Request {
-        let path = build(&[
-            Part::Fixed("_synapse/admin/v1/rooms"),
-            Part::Data(self.room_id.as_str()),
-            Part::Fixed("context"),
-            Part::Data(self.event_id.as_str()),
-        ]);
+        let path = admin_room_path(
+            &self.room_id,
+            &[Part::Fixed("context"), Part::Data(self.event_id.as_str())],
+        );
         Request::get(with_query(path, &[("limit", Some("0".into()))]))
     }
 }
@@ -184,11 +189,7 @@ pub struct TimestampToEventResponse {
 impl Endpoint for TimestampToEvent {
     type Response = TimestampToEventResponse;
     fn request(&self) -> Request {
-        let path = build(&[
-            Part::Fixed("_synapse/admin/v1/rooms"),
-            Part::Data(self.room_id.as_str()),
-            Part::Fixed("timestamp_to_event"),
-        ]);
+        let path = admin_room_path(&self.room_id, &[Part::Fixed("timestamp_to_event")]);
         Request::get(with_query(
             path,
             &[
@@ -220,11 +221,7 @@ pub struct RoomMessagesResponse {
 impl Endpoint for RoomMessages {
     type Response = RoomMessagesResponse;
     fn request(&self) -> Request {
-        let path = build(&[
-            Part::Fixed("_synapse/admin/v1/rooms"),
-            Part::Data(self.room_id.as_str()),
-            Part::Fixed("messages"),
-        ]);
+        let path = admin_room_path(&self.room_id, &[Part::Fixed("messages")]);
         Request::get(with_query(
             path,
             &[
