@@ -179,6 +179,7 @@ fn UserSearch() -> impl IntoView {
             name: Some(name.clone()),
             from: None,
             limit: Some(20),
+            deactivated: false,
         };
         async move { api.send(&request).await }
     });

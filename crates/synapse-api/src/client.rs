@@ -32,6 +32,16 @@ pub trait Transport {
     fn sleep(&self, ms: u64) -> LocalFuture<'static, ()>;
 }
 
+/// Something that sends endpoints as the signed-in admin (the app's `Api`; fakes in
+/// tests). Long walks over the API, like the reclaim dry run, are written against it
+/// so they run natively in tests.
+pub trait Admin {
+    fn call<E>(&self, endpoint: E) -> LocalFuture<'static, Result<E::Response, ApiError>>
+    where
+        E: Endpoint + 'static,
+        E::Response: 'static;
+}
+
 /// Sends `endpoint` to `base`, with `token` if the endpoint needs one.
 pub async fn send<E: Endpoint>(
     transport: &dyn Transport,

@@ -15,10 +15,12 @@ pub mod loose;
 pub mod media;
 pub mod path;
 pub mod purge;
+pub mod reclaim;
 pub mod request;
 pub mod retry;
 pub mod session;
 pub mod signin;
+pub mod version;
 
 pub use error::ApiError;
 pub use request::{Endpoint, Method, Request};

@@ -301,6 +301,92 @@ impl Endpoint for QuarantineAll {
     }
 }
 
+/// Which path deletes local media by age and size: `/media/delete` since Synapse 1.78,
+/// `/media/<server_name>/delete` before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeleteOldPath {
+    Current,
+    Legacy(ServerName),
+}
+
+impl DeleteOldPath {
+    /// The path the server of `version` (as `server_version` says it) understands.
+    pub fn for_server(version: &str, server_name: ServerName) -> Self {
+        if crate::version::at_least(version, 1, 78) {
+            DeleteOldPath::Current
+        } else {
+            DeleteOldPath::Legacy(server_name)
+        }
+    }
+}
+
+/// `POST /_synapse/admin/v1/media/delete?before_ts=&size_gt=&keep_profiles=`: deletes
+/// local media last used (or, never used, uploaded) before `before_ts` and larger than
+/// `size_gt` bytes. Never quarantined or protected media. A `before_ts` in the future
+/// deletes every eligible file: see `reclaim::cutoff_from_input` for the guards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeleteOldMedia {
+    pub path: DeleteOldPath,
+    pub before_ts: u64,
+    pub size_gt: u64,
+    /// Keep files used as a profile picture or room avatar.
+    pub keep_profiles: bool,
+}
+
+impl Endpoint for DeleteOldMedia {
+    type Response = DeletedMedia;
+    fn request(&self) -> Request {
+        let path = match &self.path {
+            DeleteOldPath::Current => "/_synapse/admin/v1/media/delete".to_owned(),
+            DeleteOldPath::Legacy(server) => build(&[
+                Part::Fixed("_synapse/admin/v1/media"),
+                Part::Data(server.as_str()),
+                Part::Fixed("delete"),
+            ]),
+        };
+        // A JSON boolean in a query is still text: Synapse reads "true"/"false" exactly.
+        let path = with_query(
+            path,
+            &[
+                ("before_ts", Some(self.before_ts.to_string())),
+                ("size_gt", Some(self.size_gt.to_string())),
+                (
+                    "keep_profiles",
+                    Some(if self.keep_profiles { "true" } else { "false" }.into()),
+                ),
+            ],
+        );
+        Request::post_json(path, &Empty {})
+    }
+}
+
+/// `POST /_synapse/admin/v1/purge_media_cache?before_ts=`: deletes cached copies of
+/// remote media last used before `before_ts` (quarantined ones are kept). The files
+/// stay on their own servers and are fetched again when someone asks for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PurgeRemoteMediaCache {
+    pub before_ts: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PurgedCache {
+    #[serde(default)]
+    pub deleted: u64,
+}
+
+impl Endpoint for PurgeRemoteMediaCache {
+    type Response = PurgedCache;
+    fn request(&self) -> Request {
+        Request::post_json(
+            with_query(
+                "/_synapse/admin/v1/purge_media_cache".into(),
+                &[("before_ts", Some(self.before_ts.to_string()))],
+            ),
+            &Empty {},
+        )
+    }
+}
+
 /// `/_matrix/client/v1/media/thumbnail/<server>/<id>?width=&height=&method=scale`: the
 /// only thumbnail path that serves authenticated media (it needs the Bearer header, so
 /// it is fetched into a blob URL: `<img src>` cannot carry the header).
@@ -513,5 +599,60 @@ mod tests {
         );
         let n: Quarantined = decode(200, r#"{"num_quarantined":4}"#).unwrap();
         assert_eq!(n.num_quarantined, 4);
+    }
+
+    #[test]
+    fn delete_by_age_on_both_paths() {
+        let modern = DeleteOldMedia {
+            path: DeleteOldPath::for_server("1.163.2", "test.local".parse().unwrap()),
+            before_ts: 1_795_000_000_000,
+            size_gt: 1024,
+            keep_profiles: true,
+        }
+        .request();
+        assert_eq!(
+            (modern.method, modern.path.as_str(), modern.body.as_deref()),
+            (
+                Method::Post,
+                "/_synapse/admin/v1/media/delete?before_ts=1795000000000&size_gt=1024&keep_profiles=true",
+                Some("{}")
+            )
+        );
+        let legacy = DeleteOldMedia {
+            path: DeleteOldPath::for_server("1.77.0", "test.local".parse().unwrap()),
+            before_ts: 1_795_000_000_000,
+            size_gt: 0,
+            keep_profiles: false,
+        }
+        .request();
+        assert_eq!(
+            legacy.path,
+            "/_synapse/admin/v1/media/test.local/delete?before_ts=1795000000000&size_gt=0&keep_profiles=false"
+        );
+        assert_eq!(
+            DeleteOldPath::for_server("1.78.0", "a.b".parse().unwrap()),
+            DeleteOldPath::Current
+        );
+        let answer: DeletedMedia = decode(
+            200,
+            r#"{"deleted_media":["GpGFZURrRYhBCIjvsKimBYVB"],"total":1}"#,
+        )
+        .unwrap();
+        assert_eq!(answer.deleted_media, ["GpGFZURrRYhBCIjvsKimBYVB"]);
+    }
+
+    #[test]
+    fn remote_cache_purge() {
+        let r = PurgeRemoteMediaCache {
+            before_ts: 1_795_000_000_000,
+        }
+        .request();
+        assert_eq!(
+            r.path,
+            "/_synapse/admin/v1/purge_media_cache?before_ts=1795000000000"
+        );
+        assert_eq!(r.method, Method::Post);
+        let n: PurgedCache = decode(200, r#"{"deleted":0}"#).unwrap();
+        assert_eq!(n.deleted, 0);
     }
 }

@@ -5,4 +5,5 @@ pub mod account;
 pub mod media;
 pub mod purge;
 pub mod rooms;
+pub mod statistics;
 pub mod users;

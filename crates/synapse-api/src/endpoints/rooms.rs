@@ -90,6 +90,9 @@ pub struct RoomDetailsResponse {
     pub encryption: Option<String>,
     #[serde(default)]
     pub version: Option<String>,
+    /// The room's avatar, an mxc URI.
+    #[serde(default)]
+    pub avatar: Option<String>,
 }
 
 impl Endpoint for RoomDetails {

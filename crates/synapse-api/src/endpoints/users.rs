@@ -12,6 +12,8 @@ pub struct ListUsers {
     pub name: Option<String>,
     pub from: Option<u64>,
     pub limit: Option<u32>,
+    /// Deactivated accounts too (Synapse leaves them out by default).
+    pub deactivated: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -35,6 +37,9 @@ pub struct UserSummary {
     pub admin: bool,
     #[serde(default, deserialize_with = "crate::loose::bool_or_int")]
     pub deactivated: bool,
+    /// The profile picture, an mxc URI.
+    #[serde(default)]
+    pub avatar_url: Option<String>,
 }
 
 impl Endpoint for ListUsers {
@@ -46,6 +51,7 @@ impl Endpoint for ListUsers {
                 ("from", self.from.map(|n| n.to_string())),
                 ("limit", self.limit.map(|n| n.to_string())),
                 ("name", self.name.clone()),
+                ("deactivated", self.deactivated.then(|| "true".to_owned())),
             ],
         ))
     }
@@ -62,6 +68,7 @@ mod tests {
             name: Some("ali".into()),
             from: Some(10),
             limit: Some(5),
+            deactivated: false,
         }
         .request();
         assert_eq!(r.path, "/_synapse/admin/v2/users?from=10&limit=5&name=ali");

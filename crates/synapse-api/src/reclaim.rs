@@ -1,0 +1,1021 @@
+//! Winning back disk: the delete-by-age form's rules, Synapse's own rule for which
+//! local files such a delete removes, and the dry run that applies that rule to every
+//! local user's media before anything is deleted (Synapse itself has no dry run).
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+
+use crate::client::{Admin, LocalFuture};
+use crate::endpoints::media::{MediaDetails, MediaOrder, UserMedia};
+use crate::endpoints::rooms::{ListRooms, RoomDetails};
+use crate::endpoints::statistics::{UsageOrder, UserMediaUsage, UserUsage};
+use crate::endpoints::users::ListUsers;
+use crate::error::ApiError;
+use crate::ids::{MediaId, RoomId, ServerName, UserId};
+use crate::media::run_bulk;
+use crate::purge::LocalDateTime;
+use crate::Endpoint;
+
+/// Synapse refuses a `before_ts` below this (Dec 1970 in ms, year 2920 in seconds):
+/// it is how it catches a timestamp given in seconds by mistake.
+pub const MIN_BEFORE_TS: u64 = 30_000_000_000;
+
+/// A unit for "larger than". Powers of 1024, as the console shows every size.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SizeUnit {
+    Bytes,
+    #[default]
+    KiB,
+    MiB,
+    GiB,
+}
+
+impl SizeUnit {
+    pub const ALL: [SizeUnit; 4] = [SizeUnit::Bytes, SizeUnit::KiB, SizeUnit::MiB, SizeUnit::GiB];
+
+    pub fn bytes(self) -> u64 {
+        match self {
+            SizeUnit::Bytes => 1,
+            SizeUnit::KiB => 1 << 10,
+            SizeUnit::MiB => 1 << 20,
+            SizeUnit::GiB => 1 << 30,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SizeUnit::Bytes => "bytes",
+            SizeUnit::KiB => "KiB",
+            SizeUnit::MiB => "MiB",
+            SizeUnit::GiB => "GiB",
+        }
+    }
+}
+
+impl std::str::FromStr for SizeUnit {
+    type Err = String;
+    /// Reads a unit as people write it: "MB", "mb", "MiB", "M" are all mebibytes here.
+    fn from_str(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "" | "b" | "byte" | "bytes" => Ok(SizeUnit::Bytes),
+            "k" | "kb" | "kib" => Ok(SizeUnit::KiB),
+            "m" | "mb" | "mib" => Ok(SizeUnit::MiB),
+            "g" | "gb" | "gib" => Ok(SizeUnit::GiB),
+            _ => Err(format!(
+                "'{}' is not a size unit: use bytes, KiB, MiB or GiB.",
+                raw.trim()
+            )),
+        }
+    }
+}
+
+/// "larger than" as typed: a number (a fraction is fine, "1.5") in `unit`, or empty
+/// for any size. Returns whole bytes.
+pub fn parse_size(amount: &str, unit: SizeUnit) -> Result<u64, String> {
+    let raw = amount.trim();
+    if raw.is_empty() {
+        return Ok(0);
+    }
+    let bad = || {
+        format!(
+            "'{raw}' is not a size: type a number such as 500 or 1.5, and pick the unit beside it."
+        )
+    };
+    let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
+        return Err(if raw.starts_with('-') {
+            "A size cannot be negative.".into()
+        } else {
+            bad()
+        });
+    }
+    let too_big = || "That size is larger than any disk: check the number and unit.".to_owned();
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| too_big())?
+    };
+    let mut bytes = whole.checked_mul(unit.bytes()).ok_or_else(too_big)?;
+    // The fraction in exact integer steps: at most 9 digits count (GiB has 30 bits).
+    let fraction = &fraction[..fraction.len().min(9)];
+    if !fraction.is_empty() {
+        let scale = 10u64.pow(fraction.len() as u32);
+        let part: u64 = fraction.parse().map_err(|_| bad())?;
+        bytes = bytes
+            .checked_add(part * unit.bytes() / scale)
+            .ok_or_else(too_big)?;
+    }
+    Ok(bytes)
+}
+
+/// A date a person picked for "not used since" or "cached and not used since", as the
+/// `before_ts` Synapse takes. Refuses what would be dangerous: no date (a default of 0
+/// or now is never assumed), a date in the future (Synapse then deletes every eligible
+/// file), or one before Dec 1970 (Synapse refuses it as seconds given for ms).
+pub fn cutoff_from_input(
+    raw: &str,
+    now_ms: u64,
+    offset_minutes_at: impl Fn(&LocalDateTime) -> i32,
+) -> Result<u64, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("Choose a date and time: files not used since then are deleted.".into());
+    }
+    let local: LocalDateTime = raw.parse()?;
+    let ts = local.to_utc_ms(offset_minutes_at(&local));
+    if ts < MIN_BEFORE_TS as i64 {
+        return Err("Choose a date after December 1970.".into());
+    }
+    if ts as u64 > now_ms {
+        return Err(
+            "That is in the future. Synapse would then delete every file it is \
+                    allowed to, however recently used: choose a past date and time."
+                .into(),
+        );
+    }
+    Ok(ts as u64)
+}
+
+/// The delete-by-age form as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeleteOldForm {
+    /// From a `datetime-local` input, in the browser's time zone.
+    pub not_used_since: String,
+    pub larger_than: String,
+    pub unit: SizeUnit,
+    pub keep_avatars: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeleteOldErrors {
+    pub date: Option<String>,
+    pub size: Option<String>,
+}
+
+/// Which local files a delete by age and size removes, as Synapse decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeleteOldRule {
+    pub before_ts: u64,
+    pub size_gt: u64,
+    pub keep_profiles: bool,
+}
+
+pub fn validate_delete_old(
+    form: &DeleteOldForm,
+    now_ms: u64,
+    offset_minutes_at: impl Fn(&LocalDateTime) -> i32,
+) -> Result<DeleteOldRule, DeleteOldErrors> {
+    let before = cutoff_from_input(&form.not_used_since, now_ms, offset_minutes_at);
+    let size = parse_size(&form.larger_than, form.unit);
+    match (before, size) {
+        (Ok(before_ts), Ok(size_gt)) => Ok(DeleteOldRule {
+            before_ts,
+            size_gt,
+            keep_profiles: form.keep_avatars,
+        }),
+        (before, size) => Err(DeleteOldErrors {
+            date: before.err(),
+            size: size.err(),
+        }),
+    }
+}
+
+/// Why a file survives a delete by age and size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeptBecause {
+    UsedSince,
+    NotLarger,
+    Quarantined,
+    Protected,
+    Avatar,
+}
+
+/// Synapse's rule (`get_local_media_ids`, 1.163): last access before the date, or
+/// upload before it when never accessed; size strictly over the threshold; not
+/// quarantined; not protected; not an avatar when avatars are kept.
+pub fn verdict(
+    item: &MediaDetails,
+    rule: &DeleteOldRule,
+    is_avatar: bool,
+) -> Result<(), KeptBecause> {
+    let last_used = item.last_access_ts.unwrap_or(item.created_ts);
+    if last_used >= rule.before_ts {
+        Err(KeptBecause::UsedSince)
+    } else if item.media_length <= rule.size_gt {
+        Err(KeptBecause::NotLarger)
+    } else if item.quarantined_by.is_some() {
+        Err(KeptBecause::Quarantined)
+    } else if item.safe_from_quarantine.unwrap_or(false) {
+        Err(KeptBecause::Protected)
+    } else if rule.keep_profiles && is_avatar {
+        Err(KeptBecause::Avatar)
+    } else {
+        Ok(())
+    }
+}
+
+/// How many files the rule keeps, and why.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeptTally {
+    pub used_since: u64,
+    pub not_larger: u64,
+    pub quarantined: u64,
+    pub protected: u64,
+    pub avatar: u64,
+}
+
+impl KeptTally {
+    fn add(&mut self, why: KeptBecause) {
+        let slot = match why {
+            KeptBecause::UsedSince => &mut self.used_since,
+            KeptBecause::NotLarger => &mut self.not_larger,
+            KeptBecause::Quarantined => &mut self.quarantined,
+            KeptBecause::Protected => &mut self.protected,
+            KeptBecause::Avatar => &mut self.avatar,
+        };
+        *slot += 1;
+    }
+}
+
+/// A file the delete would remove.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub media_id: MediaId,
+    pub uploader: UserId,
+    pub name: Option<String>,
+    pub size: u64,
+    pub last_used_ts: u64,
+}
+
+/// Where a dry run stands, for the progress bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScanProgress {
+    pub phase: ScanPhase,
+    pub users_total: usize,
+    pub users_done: usize,
+    pub files_seen: u64,
+    pub rooms_total: usize,
+    pub rooms_done: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ScanPhase {
+    #[default]
+    ListingUsers,
+    ReadingMedia,
+    CheckingAvatars,
+}
+
+/// What the dry run found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DryRunReport {
+    pub rule: Option<DeleteOldRule>,
+    /// Largest first.
+    pub candidates: Vec<Candidate>,
+    pub bytes: u64,
+    pub kept: KeptTally,
+    pub files_seen: u64,
+    pub users_scanned: usize,
+    /// Users whose media list could not be read, with the reason.
+    pub unreadable: Vec<(UserId, String)>,
+    /// Files the statistics attribute to no user (URL previews): not listable.
+    pub unattributed_files: u64,
+    /// Rooms whose avatar could not be read (with keep avatars on).
+    pub rooms_unchecked: usize,
+    /// Requests the dry run made.
+    pub requests: u32,
+    /// False when cancelled: the counts are then partial.
+    pub complete: bool,
+}
+
+impl DryRunReport {
+    /// Everything could be checked: the preview should match the server's delete.
+    pub fn is_exact(&self) -> bool {
+        self.complete
+            && self.unreadable.is_empty()
+            && self.unattributed_files == 0
+            && self.rooms_unchecked == 0
+    }
+}
+
+/// Page sizes for the walk: large, so 40 files of a user are one request.
+const USERS_PAGE: u32 = 500;
+const MEDIA_PAGE: u32 = 1000;
+const ROOMS_PAGE: u32 = 500;
+/// Requests in flight at once, as for bulk actions.
+const IN_FLIGHT: usize = 4;
+
+/// Counts every request a walk makes.
+struct Counting<'a, A> {
+    inner: &'a A,
+    requests: Cell<u32>,
+}
+
+impl<A: Admin> Admin for Counting<'_, A> {
+    fn call<E>(&self, endpoint: E) -> LocalFuture<'static, Result<E::Response, ApiError>>
+    where
+        E: Endpoint + 'static,
+        E::Response: 'static,
+    {
+        self.requests.set(self.requests.get() + 1);
+        self.inner.call(endpoint)
+    }
+}
+
+/// Every user the media statistics name: those with a user id, and the count of
+/// files no user owns. Also the totals: (users, files, bytes).
+pub async fn all_usage(admin: &impl Admin) -> Result<Vec<UserUsage>, ApiError> {
+    let mut users = Vec::new();
+    let mut from = 0;
+    loop {
+        let page = admin
+            .call(UserMediaUsage {
+                from,
+                limit: USERS_PAGE,
+                order: UsageOrder::UserId,
+                descending: false,
+                search_term: None,
+            })
+            .await?;
+        let got = page.users.len() as u64;
+        users.extend(page.users);
+        match page.next_token {
+            Some(next) if got > 0 && next > from => from = next,
+            _ => return Ok(users),
+        }
+    }
+}
+
+/// Files and bytes in the statistics, summed.
+pub fn totals(users: &[UserUsage]) -> (u64, u64) {
+    users.iter().fold((0, 0), |(files, bytes), u| {
+        (files + u.media_count, bytes + u.media_length)
+    })
+}
+
+/// Every local mxc URI in use as an avatar: users' profile pictures (deactivated
+/// users too) and rooms' avatars. Per-room member avatars that differ from the
+/// profile, and avatars replaced since, are beyond what the admin API lists.
+async fn avatars(
+    admin: &impl Admin,
+    cancelled: &impl Fn() -> bool,
+    progress: &RefCell<&mut dyn FnMut(ScanProgress)>,
+    state: &Cell<ScanProgress>,
+) -> Result<(HashSet<String>, usize), ApiError> {
+    let mut found = HashSet::new();
+    let mut from = 0;
+    loop {
+        let page = admin
+            .call(ListUsers {
+                name: None,
+                from: Some(from),
+                limit: Some(USERS_PAGE),
+                deactivated: true,
+            })
+            .await?;
+        let got = page.users.len() as u64;
+        found.extend(page.users.into_iter().filter_map(|u| u.avatar_url));
+        // `next_token` is a string in some versions, a number in others.
+        let next = page.next_token.as_ref().and_then(|t| match t {
+            serde_json::Value::Number(n) => n.as_u64(),
+            serde_json::Value::String(s) => s.parse().ok(),
+            _ => None,
+        });
+        match next {
+            Some(next) if got > 0 && next > from => from = next,
+            _ => break,
+        }
+    }
+    let mut rooms: Vec<RoomId> = Vec::new();
+    let mut from = 0;
+    loop {
+        let page = admin
+            .call(ListRooms {
+                search_term: None,
+                from: Some(from),
+                limit: Some(ROOMS_PAGE),
+            })
+            .await?;
+        let got = page.rooms.len() as u64;
+        rooms.extend(page.rooms.into_iter().map(|r| r.room_id));
+        match page.next_batch {
+            Some(next) if got > 0 && next > from => from = next,
+            _ => break,
+        }
+    }
+    let mut p = state.get();
+    p.rooms_total = rooms.len();
+    state.set(p);
+    (progress.borrow_mut())(p);
+    // The room list has no avatar field; each room's details do.
+    let room_avatars = RefCell::new(Vec::new());
+    let results = run_bulk(
+        &rooms,
+        IN_FLIGHT,
+        |room_id| {
+            let details = admin.call(RoomDetails {
+                room_id: room_id.clone(),
+            });
+            let room_avatars = &room_avatars;
+            async move {
+                if let Some(avatar) = details.await?.avatar {
+                    room_avatars.borrow_mut().push(avatar);
+                }
+                Ok(())
+            }
+        },
+        cancelled,
+        |_, _| {
+            let mut p = state.get();
+            p.rooms_done += 1;
+            state.set(p);
+            (progress.borrow_mut())(p);
+        },
+    )
+    .await;
+    found.extend(room_avatars.into_inner());
+    let unchecked = results
+        .iter()
+        .filter(|r| !matches!(r, Some(Ok(()))))
+        .count();
+    Ok((found, unchecked))
+}
+
+/// Finds the files a delete with `rule` would remove, by reading every local user's
+/// media and applying [`verdict`]. `cancelled` is asked between requests; `progress`
+/// hears each step. Fails only when the list of users cannot be read; a user whose
+/// media cannot be read is reported in the result.
+pub async fn dry_run(
+    admin: &impl Admin,
+    rule: DeleteOldRule,
+    server_name: &ServerName,
+    cancelled: impl Fn() -> bool,
+    mut progress: impl FnMut(ScanProgress),
+) -> Result<DryRunReport, ApiError> {
+    let admin = Counting {
+        inner: admin,
+        requests: Cell::new(0),
+    };
+    let progress: RefCell<&mut dyn FnMut(ScanProgress)> = RefCell::new(&mut progress);
+    let state = Cell::new(ScanProgress::default());
+    (progress.borrow_mut())(state.get());
+
+    let usage = all_usage(&admin).await?;
+    let mut report = DryRunReport {
+        rule: Some(rule),
+        ..Default::default()
+    };
+    let mut users = Vec::new();
+    for u in usage {
+        match u.user_id {
+            Some(id) => users.push(id),
+            None => report.unattributed_files += u.media_count,
+        }
+    }
+    state.set(ScanProgress {
+        phase: ScanPhase::ReadingMedia,
+        users_total: users.len(),
+        ..state.get()
+    });
+    (progress.borrow_mut())(state.get());
+
+    // Candidates before the avatar check, and what is kept for other reasons.
+    let found = RefCell::new(Vec::<Candidate>::new());
+    let kept = RefCell::new(KeptTally::default());
+    let unreadable = RefCell::new(Vec::new());
+    let seen = Cell::new(0u64);
+    let admin_ref = &admin;
+    let results = run_bulk(
+        &users,
+        IN_FLIGHT,
+        |user_id| {
+            let (found, kept, unreadable, seen) = (&found, &kept, &unreadable, &seen);
+            let cancelled = &cancelled;
+            let user_id = user_id.clone();
+            async move {
+                let mut from = 0;
+                loop {
+                    let page = match admin_ref
+                        .call(UserMedia {
+                            user_id: user_id.clone(),
+                            from,
+                            limit: MEDIA_PAGE,
+                            order: MediaOrder::Created,
+                            descending: false,
+                        })
+                        .await
+                    {
+                        Ok(page) => page,
+                        Err(e) => {
+                            unreadable.borrow_mut().push((user_id, e.summary()));
+                            return Err(e);
+                        }
+                    };
+                    let got = page.media.len() as u64;
+                    seen.set(seen.get() + got);
+                    for item in page.media {
+                        match verdict(&item, &rule, false) {
+                            Ok(()) => found.borrow_mut().push(Candidate {
+                                last_used_ts: item.last_access_ts.unwrap_or(item.created_ts),
+                                media_id: item.media_id,
+                                uploader: user_id.clone(),
+                                name: item.upload_name,
+                                size: item.media_length,
+                            }),
+                            Err(why) => kept.borrow_mut().add(why),
+                        }
+                    }
+                    match page.next_token {
+                        Some(next) if got > 0 && next > from && !cancelled() => from = next,
+                        _ => return Ok(()),
+                    }
+                }
+            }
+        },
+        &cancelled,
+        |_, _| {
+            let mut p = state.get();
+            p.users_done += 1;
+            p.files_seen = seen.get();
+            state.set(p);
+            (progress.borrow_mut())(p);
+        },
+    )
+    .await;
+    report.users_scanned = results.iter().filter(|r| r.is_some()).count();
+    report.files_seen = seen.get();
+    report.unreadable = unreadable.into_inner();
+    report.kept = kept.into_inner();
+    let mut candidates = found.into_inner();
+    report.complete = results.iter().all(Option::is_some) && !cancelled();
+
+    if report.complete && rule.keep_profiles && !candidates.is_empty() {
+        state.set(ScanProgress {
+            phase: ScanPhase::CheckingAvatars,
+            ..state.get()
+        });
+        (progress.borrow_mut())(state.get());
+        let (in_use, unchecked) = avatars(&admin, &cancelled, &progress, &state).await?;
+        report.rooms_unchecked = unchecked;
+        report.complete = !cancelled();
+        let prefix = format!("mxc://{server_name}/");
+        candidates.retain(|c| {
+            let avatar = in_use.contains(&format!("{prefix}{}", c.media_id));
+            if avatar {
+                report.kept.add(KeptBecause::Avatar);
+            }
+            !avatar
+        });
+    }
+    candidates.sort_by(|a, b| b.size.cmp(&a.size).then(a.media_id.cmp(&b.media_id)));
+    report.bytes = candidates.iter().map(|c| c.size).sum();
+    report.candidates = candidates;
+    report.requests = admin.requests.get();
+    Ok(report)
+}
+
+/// The dry run's list beside what the server deleted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    pub matched: usize,
+    /// Previewed, but the server kept them.
+    pub only_previewed: Vec<String>,
+    /// Deleted, but not previewed (uploaded or left unused since the dry run, or
+    /// beyond what the console can see).
+    pub only_deleted: Vec<String>,
+}
+
+impl Comparison {
+    pub fn is_exact(&self) -> bool {
+        self.only_previewed.is_empty() && self.only_deleted.is_empty()
+    }
+}
+
+pub fn compare(previewed: &[Candidate], deleted: &[String]) -> Comparison {
+    let deleted_set: HashSet<&str> = deleted.iter().map(String::as_str).collect();
+    let previewed_set: HashSet<&str> = previewed.iter().map(|c| c.media_id.as_str()).collect();
+    let mut only_previewed: Vec<String> = previewed
+        .iter()
+        .map(|c| c.media_id.as_str())
+        .filter(|id| !deleted_set.contains(id))
+        .map(str::to_owned)
+        .collect();
+    let mut only_deleted: Vec<String> = deleted
+        .iter()
+        .filter(|id| !previewed_set.contains(id.as_str()))
+        .cloned()
+        .collect();
+    only_previewed.sort();
+    only_deleted.sort();
+    Comparison {
+        matched: previewed_set.len() - only_previewed.len(),
+        only_previewed,
+        only_deleted,
+    }
+}
+
+/// One bar of the usage chart: its length as a share of the longest (0..=1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub user_id: UserId,
+    pub label: String,
+    pub bytes: u64,
+    pub files: u64,
+    pub share: f64,
+}
+
+/// The chart's bars: the `top` users by bytes, largest first, each scaled to the
+/// largest. Users without an id (URL previews) have no media page to open: left out.
+pub fn usage_bars(users: &[UserUsage], top: usize) -> Vec<Bar> {
+    let mut with_id: Vec<(&UserId, &UserUsage)> = users
+        .iter()
+        .filter_map(|u| u.user_id.as_ref().map(|id| (id, u)))
+        .collect();
+    with_id.sort_by(|a, b| {
+        b.1.media_length
+            .cmp(&a.1.media_length)
+            .then_with(|| a.0.as_str().cmp(b.0.as_str()))
+    });
+    with_id.truncate(top);
+    let largest = with_id.first().map_or(0, |(_, u)| u.media_length).max(1) as f64;
+    with_id
+        .into_iter()
+        .map(|(id, u)| Bar {
+            user_id: id.clone(),
+            label: match u.displayname.as_deref().filter(|d| !d.trim().is_empty()) {
+                Some(name) if name != id.localpart() => format!("{name} ({id})"),
+                _ => id.to_string(),
+            },
+            bytes: u.media_length,
+            files: u.media_count,
+            share: u.media_length as f64 / largest,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::fake::run;
+    use crate::request::{decode, Request};
+
+    const NOW: u64 = 1_795_341_000_000; // 2026-11-22
+    const UTC: fn(&LocalDateTime) -> i32 = |_| 0;
+
+    fn item(id: &str, size: u64, created: u64, last_access: Option<u64>) -> MediaDetails {
+        MediaDetails {
+            media_id: id.parse().unwrap(),
+            media_origin: None,
+            user_id: None,
+            media_type: Some("image/png".into()),
+            media_length: size,
+            upload_name: Some(format!("{id}.png")),
+            created_ts: created,
+            last_access_ts: last_access,
+            quarantined_by: None,
+            safe_from_quarantine: Some(false),
+            sha256: None,
+        }
+    }
+
+    fn rule(before_ts: u64, size_gt: u64, keep_profiles: bool) -> DeleteOldRule {
+        DeleteOldRule {
+            before_ts,
+            size_gt,
+            keep_profiles,
+        }
+    }
+
+    #[test]
+    fn the_rule_branch_by_branch() {
+        let r = rule(1000, 100, true);
+        // Never accessed: the upload date decides.
+        assert_eq!(verdict(&item("a", 101, 999, None), &r, false), Ok(()));
+        assert_eq!(
+            verdict(&item("a", 101, 1000, None), &r, false),
+            Err(KeptBecause::UsedSince),
+            "uploaded exactly at the date: kept (Synapse compares with <)"
+        );
+        // Accessed: the last access decides, whatever the upload date.
+        assert_eq!(verdict(&item("a", 101, 10, Some(999)), &r, false), Ok(()));
+        assert_eq!(
+            verdict(&item("a", 101, 10, Some(1000)), &r, false),
+            Err(KeptBecause::UsedSince)
+        );
+        // Size: strictly larger than the threshold.
+        assert_eq!(
+            verdict(&item("a", 100, 10, None), &r, false),
+            Err(KeptBecause::NotLarger)
+        );
+        assert_eq!(verdict(&item("a", 101, 10, None), &r, false), Ok(()));
+        assert_eq!(
+            verdict(&item("a", 0, 10, None), &rule(1000, 0, true), false),
+            Err(KeptBecause::NotLarger),
+            "an empty file is never over 0"
+        );
+        let quarantined = MediaDetails {
+            quarantined_by: Some("@admin:test.local".into()),
+            ..item("q", 500, 10, None)
+        };
+        assert_eq!(
+            verdict(&quarantined, &r, false),
+            Err(KeptBecause::Quarantined)
+        );
+        let protected = MediaDetails {
+            safe_from_quarantine: Some(true),
+            ..item("p", 500, 10, None)
+        };
+        assert_eq!(verdict(&protected, &r, false), Err(KeptBecause::Protected));
+        // Avatars: kept only when asked.
+        assert_eq!(
+            verdict(&item("v", 500, 10, None), &r, true),
+            Err(KeptBecause::Avatar)
+        );
+        assert_eq!(
+            verdict(&item("v", 500, 10, None), &rule(1000, 100, false), true),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn sizes_with_units() {
+        assert_eq!(parse_size("", SizeUnit::MiB), Ok(0));
+        assert_eq!(parse_size(" 0 ", SizeUnit::GiB), Ok(0));
+        assert_eq!(parse_size("500", SizeUnit::Bytes), Ok(500));
+        assert_eq!(parse_size("2", SizeUnit::KiB), Ok(2048));
+        assert_eq!(parse_size("1.5", SizeUnit::MiB), Ok(1_572_864));
+        assert_eq!(parse_size(".5", SizeUnit::KiB), Ok(512));
+        assert_eq!(parse_size("3.", SizeUnit::KiB), Ok(3072));
+        assert_eq!(parse_size("1", SizeUnit::GiB), Ok(1 << 30));
+        assert!(parse_size("-1", SizeUnit::KiB)
+            .unwrap_err()
+            .contains("negative"));
+        for bad in ["abc", "1,5", "1.2.3", "1e3", ".", "10 MB", "+1"] {
+            let e = parse_size(bad, SizeUnit::KiB).unwrap_err();
+            assert!(e.contains("not a size"), "{bad}: {e}");
+        }
+        assert!(parse_size("99999999999999999999", SizeUnit::Bytes)
+            .unwrap_err()
+            .contains("larger than any disk"));
+        assert!(parse_size("18446744073709551615", SizeUnit::GiB).is_err());
+        assert_eq!("MB".parse(), Ok(SizeUnit::MiB));
+        assert_eq!("kib".parse(), Ok(SizeUnit::KiB));
+        assert_eq!(" G ".parse(), Ok(SizeUnit::GiB));
+        assert!("parsecs".parse::<SizeUnit>().is_err());
+        for unit in SizeUnit::ALL {
+            assert_eq!(unit.label().parse(), Ok(unit));
+        }
+    }
+
+    #[test]
+    fn cutoff_guards() {
+        assert!(cutoff_from_input("", NOW, UTC)
+            .unwrap_err()
+            .contains("Choose a date"));
+        assert!(cutoff_from_input("2026-11-23T00:00", NOW, UTC)
+            .unwrap_err()
+            .contains("future"));
+        assert!(cutoff_from_input("1970-01-01T00:00", NOW, UTC)
+            .unwrap_err()
+            .contains("1970"));
+        assert!(cutoff_from_input("yesterday", NOW, UTC)
+            .unwrap_err()
+            .contains("not a date"));
+        assert_eq!(
+            cutoff_from_input("2026-11-01T12:00", NOW, UTC),
+            Ok(1_793_534_400_000)
+        );
+        // The browser's offset applies: 12:00 in UTC+2 is 10:00 UTC.
+        assert_eq!(
+            cutoff_from_input("2026-11-01T12:00", NOW, |_| 120),
+            Ok(1_793_534_400_000 - 7_200_000)
+        );
+    }
+
+    #[test]
+    fn the_form_reports_every_field() {
+        let form = DeleteOldForm {
+            not_used_since: "2030-01-01T00:00".into(),
+            larger_than: "x".into(),
+            unit: SizeUnit::MiB,
+            keep_avatars: true,
+        };
+        let e = validate_delete_old(&form, NOW, UTC).unwrap_err();
+        assert!(e.date.is_some() && e.size.is_some());
+        let ok = DeleteOldForm {
+            not_used_since: "2026-11-01T12:00".into(),
+            larger_than: "1".into(),
+            ..form
+        };
+        assert_eq!(
+            validate_delete_old(&ok, NOW, UTC),
+            Ok(rule(1_793_534_400_000, 1 << 20, true))
+        );
+    }
+
+    #[test]
+    fn comparison_names_the_differences() {
+        let c = |id: &str| Candidate {
+            media_id: id.parse().unwrap(),
+            uploader: "@a:b.c".parse().unwrap(),
+            name: None,
+            size: 1,
+            last_used_ts: 0,
+        };
+        let same = compare(&[c("a"), c("b")], &["b".into(), "a".into()]);
+        assert!(same.is_exact());
+        assert_eq!(same.matched, 2);
+        let off = compare(&[c("a"), c("b")], &["b".into(), "z".into()]);
+        assert_eq!(off.matched, 1);
+        assert_eq!(off.only_previewed, ["a"]);
+        assert_eq!(off.only_deleted, ["z"]);
+    }
+
+    #[test]
+    fn bars_scale_to_the_largest_and_skip_userless_rows() {
+        let u = |id: Option<&str>, name: Option<&str>, bytes| UserUsage {
+            user_id: id.map(|i| i.parse().unwrap()),
+            displayname: name.map(Into::into),
+            media_count: 1,
+            media_length: bytes,
+        };
+        let bars = usage_bars(
+            &[
+                u(Some("@small:t.l"), Some("small"), 100),
+                u(None, None, 10_000),
+                u(Some("@big:t.l"), Some("Big <b>Boss</b>"), 400),
+                u(Some("@mid:t.l"), None, 200),
+            ],
+            2,
+        );
+        assert_eq!(bars.len(), 2);
+        assert_eq!(bars[0].label, "Big <b>Boss</b> (@big:t.l)");
+        assert_eq!(bars[0].share, 1.0);
+        assert_eq!(bars[1].label, "@mid:t.l");
+        assert_eq!(bars[1].share, 0.5);
+        assert_eq!(usage_bars(&[], 5), vec![]);
+        assert_eq!(
+            usage_bars(&[u(Some("@z:t.l"), None, 0)], 5)[0].share,
+            0.0,
+            "all zero: no division by zero"
+        );
+    }
+
+    /// Status and body for a request.
+    type Answer = Box<dyn Fn(&Request) -> (u16, String)>;
+
+    /// A fake server that answers by path, as the real one would.
+    struct FakeServer {
+        answer: Answer,
+        seen: RefCell<Vec<String>>,
+    }
+
+    impl Admin for FakeServer {
+        fn call<E>(&self, endpoint: E) -> LocalFuture<'static, Result<E::Response, ApiError>>
+        where
+            E: Endpoint + 'static,
+            E::Response: 'static,
+        {
+            let request = endpoint.request();
+            self.seen.borrow_mut().push(request.path.clone());
+            let (status, body) = (self.answer)(&request);
+            Box::pin(async move { decode(status, &body) })
+        }
+    }
+
+    fn media_json(id: &str, size: u64, created: u64, quarantined_by: &str) -> String {
+        format!(
+            r#"{{"media_id":"{id}","media_type":"image/png","media_length":{size},"upload_name":"{id}.png","created_ts":{created},"last_access_ts":null,"quarantined_by":{quarantined_by},"safe_from_quarantine":false}}"#
+        )
+    }
+
+    fn server() -> FakeServer {
+        FakeServer {
+            seen: RefCell::default(),
+            answer: Box::new(|r| {
+                let p = r.path.as_str();
+                let body = if p.starts_with("/_synapse/admin/v1/statistics/users/media") {
+                    r#"{"users":[{"user_id":"@alice:t.l","displayname":"alice","media_count":3,"media_length":1},{"user_id":"@gone:t.l","displayname":null,"media_count":1,"media_length":1}],"total":2}"#.to_owned()
+                } else if p.starts_with("/_synapse/admin/v1/users/%40alice%3At.l/media?from=0") {
+                    format!(
+                        r#"{{"media":[{},{}],"total":3,"next_token":2}}"#,
+                        media_json("old_big", 5000, 10, "null"),
+                        media_json("avatar", 6000, 10, "null")
+                    )
+                } else if p.starts_with("/_synapse/admin/v1/users/%40alice%3At.l/media?from=2") {
+                    format!(
+                        r#"{{"media":[{}],"total":3}}"#,
+                        media_json("guarded", 7000, 10, r#""@admin:t.l""#)
+                    )
+                } else if p.starts_with("/_synapse/admin/v1/users/%40gone%3At.l/media") {
+                    return (
+                        404,
+                        r#"{"errcode":"M_NOT_FOUND","error":"Unknown user"}"#.into(),
+                    );
+                } else if p.starts_with("/_synapse/admin/v2/users") {
+                    assert!(p.contains("deactivated=true"));
+                    r#"{"users":[{"name":"@alice:t.l","avatar_url":"mxc://t.l/avatar"}],"total":1}"#
+                        .into()
+                } else if p.starts_with("/_synapse/admin/v1/rooms?") {
+                    r#"{"rooms":[{"room_id":"!r:t.l"}],"total_rooms":1}"#.into()
+                } else if p == "/_synapse/admin/v1/rooms/%21r%3At.l" {
+                    r#"{"room_id":"!r:t.l","avatar":null}"#.into()
+                } else {
+                    panic!("unexpected request {p}")
+                };
+                (200, body)
+            }),
+        }
+    }
+
+    #[test]
+    fn the_dry_run_walks_every_user_and_applies_the_rule() {
+        let server = server();
+        let mut heard = Vec::new();
+        let name: ServerName = "t.l".parse().unwrap();
+        let report = run(dry_run(
+            &server,
+            rule(1000, 100, true),
+            &name,
+            || false,
+            |p| heard.push(p),
+        ))
+        .unwrap();
+        let ids: Vec<&str> = report
+            .candidates
+            .iter()
+            .map(|c| c.media_id.as_str())
+            .collect();
+        assert_eq!(ids, ["old_big"]);
+        assert_eq!(report.bytes, 5000);
+        assert_eq!((report.kept.avatar, report.kept.quarantined), (1, 1));
+        assert_eq!(report.files_seen, 3);
+        assert_eq!(report.unreadable.len(), 1);
+        assert_eq!(report.unreadable[0].0.as_str(), "@gone:t.l");
+        assert!(report.complete);
+        assert!(!report.is_exact(), "a user could not be read");
+        // stats + 2 alice pages + gone + users + rooms + 1 room.
+        assert_eq!(report.requests, 7);
+        assert_eq!(server.seen.borrow().len(), 7);
+        assert_eq!(heard.last().unwrap().rooms_done, 1);
+        assert!(heard.iter().any(|p| p.phase == ScanPhase::ReadingMedia));
+
+        // Without keeping avatars, no avatar lookups and the avatar goes too.
+        let server = self::server();
+        let report = run(dry_run(
+            &server,
+            rule(1000, 100, false),
+            &name,
+            || false,
+            |_| {},
+        ))
+        .unwrap();
+        let ids: Vec<&str> = report
+            .candidates
+            .iter()
+            .map(|c| c.media_id.as_str())
+            .collect();
+        assert_eq!(ids, ["avatar", "old_big"], "largest first");
+        assert_eq!(report.requests, 4);
+    }
+
+    #[test]
+    fn a_cancelled_dry_run_is_marked_incomplete() {
+        let server = server();
+        let name: ServerName = "t.l".parse().unwrap();
+        let report = run(dry_run(
+            &server,
+            rule(1000, 100, true),
+            &name,
+            || true,
+            |_| {},
+        ))
+        .unwrap();
+        assert!(!report.complete);
+        assert_eq!(report.users_scanned, 0);
+    }
+
+    #[test]
+    fn a_failed_statistics_request_fails_the_dry_run() {
+        let server = FakeServer {
+            seen: RefCell::default(),
+            answer: Box::new(|_| {
+                (
+                    403,
+                    r#"{"errcode":"M_FORBIDDEN","error":"You are not a server admin"}"#.into(),
+                )
+            }),
+        };
+        let name: ServerName = "t.l".parse().unwrap();
+        let e = run(dry_run(
+            &server,
+            rule(1000, 0, true),
+            &name,
+            || false,
+            |_| {},
+        ))
+        .unwrap_err();
+        assert!(e.is_forbidden());
+    }
+}
