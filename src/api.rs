@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use synapse_api::client::{self, Transport};
+use synapse_api::client::{self, Admin, LocalFuture, Transport};
 use synapse_api::{ApiError, Endpoint};
 
 use crate::session::Auth;
@@ -60,6 +60,18 @@ impl Api {
             self.auth.expired();
         }
         result
+    }
+}
+
+/// Long walks over the API (the reclaim dry run) are written against [`Admin`].
+impl Admin for Api {
+    fn call<E>(&self, endpoint: E) -> LocalFuture<'static, Result<E::Response, ApiError>>
+    where
+        E: Endpoint + 'static,
+        E::Response: 'static,
+    {
+        let api = *self;
+        Box::pin(async move { api.send(&endpoint).await })
     }
 }
 

@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::overview::Overview />
                     <Route path=path!("purge") view=pages::purge::PurgePage />
                     <Route path=path!("media") view=pages::media::MediaPage />
+                    <Route path=path!("storage") view=pages::storage::StoragePage />
                 </ParentRoute>
             </Routes>
         </Router>

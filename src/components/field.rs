@@ -59,3 +59,54 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A `datetime-local` input in the browser's time zone, with the instant it names
+/// in UTC under the label, and its error.
+#[component]
+pub fn DateTimeField(
+    /// The visible label.
+    label: &'static str,
+    /// The input's id (also the base of the hint's and error's ids).
+    id: &'static str,
+    /// The text, two-way bound (`YYYY-MM-DDTHH:MM:SS`).
+    value: RwSignal<String>,
+    /// A message when the value is not usable.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    use synapse_api::purge::{format_utc, LocalDateTime};
+
+    use crate::time::{datetime_local_value, now_ms, offset_minutes_at, time_zone_name};
+
+    let zone = time_zone_name();
+    let in_utc = move || {
+        let local = value.get().parse::<LocalDateTime>().ok()?;
+        let ms = local.to_utc_ms(offset_minutes_at(&local));
+        (ms > 0).then(|| {
+            format!(
+                "That is {} (your time zone: {zone}).",
+                format_utc(ms as u64)
+            )
+        })
+    };
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <p class="hint" id=hint_id.clone()>
+                {move || in_utc().unwrap_or_else(|| "In your browser's time zone.".into())}
+            </p>
+            <input
+                id=id
+                type="datetime-local"
+                step="1"
+                max=datetime_local_value(now_ms())
+                bind:value=value
+                aria-describedby=format!("{hint_id} {error_id}")
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+            />
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}

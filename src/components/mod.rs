@@ -2,10 +2,13 @@
 
 pub mod bulk_media;
 pub mod choice;
+pub mod delete_old_media;
 pub mod error_view;
 pub mod field;
 pub mod purges_panel;
+pub mod remote_cache;
 pub mod room_picker;
 pub mod shell;
 pub mod sign_out;
 pub mod thumbnail;
+pub mod usage_chart;

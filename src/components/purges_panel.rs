@@ -4,6 +4,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use synapse_api::endpoints::purge::{CutPoint, PurgeState};
 use synapse_api::ids::PurgeId;
+use synapse_api::path::segment;
 use synapse_api::purge::{format_elapsed, format_utc, TrackState, TrackedPurge};
 
 use crate::components::field::TextField;
@@ -151,6 +152,20 @@ fn PurgeRow(
         move || describe_state(&purge, tracker.is_unreachable(&id))
     };
     let forget_label = format!("Remove purge {id} from this list");
+    // A purge frees messages, not the files they used: the next step is the room's media.
+    let review_media = match (&purge.state, &purge.room_id) {
+        (TrackState::Server(PurgeState::Complete), Some(room_id)) => Some((
+            format!("/media?room={}", segment(room_id.as_str())),
+            format!(
+                "Review the media of {}: the purge did not delete its files",
+                purge
+                    .room_name
+                    .clone()
+                    .unwrap_or_else(|| room_id.to_string())
+            ),
+        )),
+        _ => None,
+    };
     view! {
         <tr>
             <td><code>{id.to_string()}</code></td>
@@ -170,7 +185,13 @@ fn PurgeRow(
                 }}
             </td>
             <td>{format_local(purge.started_at_ms)}</td>
-            <td class=state_class>{status}</td>
+            <td class=state_class>
+                {status}
+                {review_media.map(|(href, label)| view! {
+                    " "
+                    <a href=href aria-label=label>"Review its media"</a>
+                })}
+            </td>
             <td>{elapsed}</td>
             <td>
                 <Show when=move || settled>

@@ -16,7 +16,7 @@ use crate::components::field::TextField;
 type SearchAnswer = Option<Result<(Vec<RoomSummary>, u64), ApiError>>;
 
 /// Looks a typed room up: an alias through the directory, then the room's details.
-async fn look_up(api: Api, room: RoomRef) -> Result<RoomDetailsResponse, String> {
+pub async fn look_up(api: Api, room: RoomRef) -> Result<RoomDetailsResponse, String> {
     let room_id = match room {
         RoomRef::Id(id) => id,
         RoomRef::Alias(alias) => match api

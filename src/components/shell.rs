@@ -52,6 +52,7 @@ fn Header() -> impl IntoView {
                 </A>
                 <A href="/purge">"Purge history"</A>
                 <A href="/media">"Media"</A>
+                <A href="/storage">"Storage"</A>
             </nav>
             <div class="account">
                 <span>

@@ -5,3 +5,4 @@ pub mod not_found;
 pub mod overview;
 pub mod purge;
 pub mod sign_in;
+pub mod storage;

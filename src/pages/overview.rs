@@ -89,6 +89,10 @@ pub fn Overview() -> impl IntoView {
                 <strong>"Media"</strong>
                 <span>"Find a room's or a user's media; quarantine, protect or delete it; free disk space."</span>
             </A>
+            <A href="/storage">
+                <strong>"Storage"</strong>
+                <span>"See which users' media fill the disk; delete old media after a dry run; purge the remote cache."</span>
+            </A>
         </section>
     }
 }

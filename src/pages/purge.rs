@@ -2,24 +2,26 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use synapse_api::endpoints::purge::{CutPoint, PurgeHistory, PurgeState};
 use synapse_api::endpoints::rooms::{
     EventInRoom, RoomDetailsResponse, RoomEvent, RoomMessages, TimestampToEvent,
 };
+use synapse_api::ids::RoomId;
 use synapse_api::purge::{
-    explain_purge_refusal, format_utc, validate_purge, CutKind, LocalDateTime, PurgeForm,
-    PurgeFormErrors, PurgeTally, TrackState, TrackedPurge,
+    explain_purge_refusal, validate_purge, CutKind, PurgeForm, PurgeFormErrors, PurgeTally,
+    RoomRef, TrackState, TrackedPurge,
 };
 use synapse_api::ApiError;
 
 use crate::api::{use_api, Api};
 use crate::components::choice::Choice;
 use crate::components::error_view::ErrorView;
-use crate::components::field::TextField;
+use crate::components::field::{DateTimeField, TextField};
 use crate::components::purges_panel::{describe_cut, PurgesPanel};
-use crate::components::room_picker::RoomPicker;
+use crate::components::room_picker::{look_up, RoomPicker};
 use crate::purge_tracker::use_purge_tracker;
-use crate::time::{datetime_local_value, format_local, now_ms, offset_minutes_at, time_zone_name};
+use crate::time::{format_local, now_ms, offset_minutes_at};
 
 /// The preview reads at most this many events to count what a purge removes.
 const PREVIEW_EVENT_LIMIT: usize = 5_000;
@@ -28,6 +30,19 @@ const PREVIEW_PAGE: u32 = 1_000;
 #[component]
 pub fn PurgePage() -> impl IntoView {
     let chosen = RwSignal::new(None::<RoomDetailsResponse>);
+    // `?room=!id` (a link from the storage page) chooses the room at once.
+    let api = use_api();
+    let linked = use_query_map()
+        .read_untracked()
+        .get("room")
+        .and_then(|r| r.parse::<RoomId>().ok());
+    if let Some(room_id) = linked {
+        leptos::task::spawn_local(async move {
+            if let Ok(details) = look_up(api, RoomRef::Id(room_id)).await {
+                chosen.set(Some(details));
+            }
+        });
+    }
     view! {
         <h1>"Purge history"</h1>
         <p class="lede">
@@ -189,8 +204,6 @@ fn StartPurge(
     let delete_local = RwSignal::new(false);
     let errors = RwSignal::new(PurgeFormErrors::default());
     let started = RwSignal::new(None::<String>);
-    let zone = time_zone_name();
-    let max_date = datetime_local_value(now_ms());
 
     let preview = Action::new_local(move |(cut, delete): &(CutPoint, bool)| {
         build_preview(api, room.get_value(), cut.clone(), *delete)
@@ -254,16 +267,6 @@ fn StartPurge(
         }
     };
 
-    let in_utc = Signal::derive(move || {
-        let local = date.get().parse::<LocalDateTime>().ok()?;
-        let ms = local.to_utc_ms(offset_minutes_at(&local));
-        (ms > 0).then(|| {
-            format!(
-                "That is {} (your time zone: {zone}).",
-                format_utc(ms as u64)
-            )
-        })
-    });
     let event_error = Signal::derive(move || {
         errors.read().event.clone().or_else(|| {
             matches!(
@@ -304,20 +307,12 @@ fn StartPurge(
                         }
                     }
                 >
-                    <div class="field">
-                        <label for="cut-date">"Purge messages sent before"</label>
-                        <p class="hint" id="cut-date-hint">{move || in_utc.get().unwrap_or_else(|| "In your browser's time zone.".into())}</p>
-                        <input
-                            id="cut-date"
-                            type="datetime-local"
-                            step="1"
-                            max=max_date.clone()
-                            bind:value=date
-                            aria-describedby="cut-date-hint cut-date-error"
-                            aria-invalid=move || if errors.read().date.is_some() { "true" } else { "false" }
-                        />
-                        <p class="field-error" id="cut-date-error" role="alert">{move || errors.read().date.clone()}</p>
-                    </div>
+                    <DateTimeField
+                        label="Purge messages sent before"
+                        id="cut-date"
+                        value=date
+                        error=Signal::derive(move || errors.read().date.clone())
+                    />
                 </Show>
                 <label class="check">
                     <input type="checkbox" bind:checked=delete_local />
