@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import { killPid, ROOT, serveStatic } from '../tests/e2e/harness.js';
 import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
 import { benchMedia } from './bench-media.mjs';
+import { benchReclaim } from './bench-reclaim.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS || 9);
 const SIGN_IN_BUDGET_GZIP = 150 * 1024;
@@ -98,8 +99,16 @@ console.log(`  ${media.items} items uploaded in ${(media.seededMs / 1000).toFixe
 console.log(`  rendered ${media.renderMs.toFixed(0)} ms after the response arrived (${media.renderMs < 100 ? 'within' : 'OVER'} budget); ${media.rowsInPage} rows in the page, the rest follow the scroll (last row reached: ${media.lastRowAfterScroll})`);
 console.log(`  ${media.thumbnailRequests} thumbnail requests for ${media.visibleRows} rows on screen (${media.thumbnailRequests <= media.visibleRows ? 'within' : 'OVER'} budget)`);
 
+console.log(`\nReclaim dry run (issue budget: under 5 s; requests no more than users + listing pages):`);
+const reclaim = await benchReclaim(dist);
+console.log(`  ${reclaim.users} users × ${reclaim.mediaEach} media seeded in ${(reclaim.seededMs / 1000).toFixed(1)} s`);
+console.log(`  dry run: ${(reclaim.dryRunMs / 1000).toFixed(2)} s (${reclaim.dryRunMs < 5000 ? 'within' : 'OVER'} budget)`);
+const reclaimBudget = reclaim.users + reclaim.listingPages;
+console.log(`  ${reclaim.requests} requests: ${reclaim.mediaPages} media pages, ${reclaim.listingPages} listing pages (statistics, users, rooms) (${reclaim.requests <= reclaimBudget ? 'within' : 'OVER'} the ${reclaimBudget} budget)`);
+console.log(`  ${reclaim.summary}`);
+
 mkdirSync(path.join(ROOT, '.work'), { recursive: true });
 writeFileSync(
   path.join(ROOT, '.work', 'bench.json'),
-  JSON.stringify({ assets, signIn: { ...t, medianMs: loads.median, timesMs: loads.times }, media }, null, 2),
+  JSON.stringify({ assets, signIn: { ...t, medianMs: loads.median, timesMs: loads.times }, media, reclaim }, null, 2),
 );

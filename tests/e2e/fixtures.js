@@ -12,11 +12,11 @@ export const ADMIN = { user: 'admin', password: 'admin-pass-123', id: '@admin:lo
 export const ALICE = { user: 'alice', password: 'alice-pass-123', id: '@alice:localhost' };
 
 /** Calls Synapse directly (not through the console) to check what really happened. */
-export async function api(method, path, { token = server().admin.access_token, body } = {}) {
+export async function api(method, path, { token = server().admin.access_token, body, baseUrl = server().base_url } = {}) {
   const headers = {};
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(server().base_url + path, {
+  const res = await fetch(baseUrl + path, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -150,8 +150,8 @@ export async function eventStatus(eventId) {
 }
 
 /** Uploads `bytes` as `user` (a token) and returns the mxc URI. */
-export async function upload(token, filename, bytes, type = 'image/png') {
-  const res = await fetch(`${server().base_url}/_matrix/media/v3/upload?filename=${encodeURIComponent(filename)}`, {
+export async function upload(token, filename, bytes, type = 'image/png', baseUrl = server().base_url) {
+  const res = await fetch(`${baseUrl}/_matrix/media/v3/upload?filename=${encodeURIComponent(filename)}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
     body: bytes,

@@ -1,0 +1,230 @@
+// Storage against a real Synapse of its own (a delete by age acts on the whole server,
+// so it must not see the other specs' media): statistics, the dry run beside the real
+// delete, the guards, the remote cache. Every outcome is checked through the API.
+import path from 'node:path';
+import { ADMIN, api, consoleUrl, expect, seriousA11yViolations, signInWithPassword, test, upload } from './fixtures.js';
+import { synapseAt, WORK } from './harness.js';
+
+const ZONE = 'Europe/Berlin';
+test.use({ timezoneId: ZONE });
+test.describe.configure({ mode: 'serial' });
+
+const DIR = path.join(WORK, 'storage-synapse');
+let store;
+/** What the seeding made: name → mxc URI, and the cut between old and new files. */
+const files = {};
+let cutMs;
+
+const asAdmin = (method, p, body) => api(method, p, { baseUrl: store.base_url, token: store.admin.access_token, body });
+
+async function makeUser(localpart, displayname) {
+  const id = `@${localpart}:localhost`;
+  const made = await asAdmin('PUT', `/_synapse/admin/v2/users/${encodeURIComponent(id)}`, {
+    password: `${localpart}-pass-123`, displayname,
+  });
+  expect([200, 201]).toContain(made.status);
+  const login = await asAdmin('POST', `/_synapse/admin/v1/users/${encodeURIComponent(id)}/login`, {});
+  expect(login.status).toBe(200);
+  return { id, token: login.json.access_token };
+}
+
+/** Distinct random bytes: quarantine acts on identical content, so no two files share it. */
+function bytes(size) {
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i += 1) out[i] = Math.floor(Math.random() * 256);
+  return out;
+}
+
+async function put(user, name, size, type = 'application/octet-stream') {
+  files[name] = await upload(user.token, name, bytes(size), type, store.base_url);
+}
+
+const mediaId = (name) => files[name].split('/').pop();
+
+async function infoStatus(name) {
+  return (await asAdmin('GET', `/_synapse/admin/v1/media/localhost/${mediaId(name)}`)).status;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` of `ms` in the test's browser time zone. */
+function localInput(ms) {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
+  const get = (type) => parts.find((p) => p.type === type).value;
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  store = synapseAt(DIR, 'start');
+  const alice = { id: store.user.user_id, token: store.user.access_token };
+  const big = await makeUser('bigspender', 'Big <img src=x onerror=window.pwned=1> Spender');
+  const small = await makeUser('small', 'small');
+  // Old files: everything here was last used before the cut.
+  await put(big, 'big-1.bin', 300_000);
+  await put(big, 'big-2.bin', 200_000);
+  await put(alice, 'alice-1.bin', 50_000);
+  await put(alice, 'edge-1024.bin', 1024); // not larger than 1 KiB: kept
+  await put(alice, 'edge-1025.bin', 1025);
+  await put(alice, 'tiny.bin', 100);
+  await put(alice, 'quarantined.bin', 60_000);
+  await put(alice, 'protected.bin', 70_000);
+  await put(small, 'avatar.png', 5_000, 'image/png');
+  await put(small, 'room-avatar.png', 6_000, 'image/png');
+  expect((await asAdmin('POST', `/_synapse/admin/v1/media/quarantine/localhost/${mediaId('quarantined.bin')}`, {})).status).toBe(200);
+  expect((await asAdmin('POST', `/_synapse/admin/v1/media/protect/${mediaId('protected.bin')}`, {})).status).toBe(200);
+  const profile = await api('PUT', `/_matrix/client/v3/profile/${encodeURIComponent(small.id)}/avatar_url`, {
+    baseUrl: store.base_url, token: small.token, body: { avatar_url: files['avatar.png'] },
+  });
+  expect(profile.status).toBe(200);
+  const room = await api('POST', '/_matrix/client/v3/createRoom', {
+    baseUrl: store.base_url, token: small.token,
+    body: { name: 'Avatar room', initial_state: [{ type: 'm.room.avatar', state_key: '', content: { url: files['room-avatar.png'] } }] },
+  });
+  expect(room.status).toBe(200);
+  // Room statistics (where both Synapse and the console read room avatars) trail a little.
+  await expect.poll(async () => (await asAdmin('GET', `/_synapse/admin/v1/rooms/${encodeURIComponent(room.json.room_id)}`)).json.avatar)
+    .toBe(files['room-avatar.png']);
+  // The cut, on a whole second, with a clear gap on both sides.
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  cutMs = Math.ceil(Date.now() / 1000) * 1000;
+  await new Promise((resolve) => setTimeout(resolve, cutMs - Date.now() + 1200));
+  await put(big, 'big-new.bin', 400_000);
+  await put(alice, 'alice-new.bin', 10_000);
+});
+
+test.afterAll(() => {
+  synapseAt(DIR, 'stop');
+});
+
+async function openStorage(page) {
+  await page.goto(consoleUrl('/signin?next=%2Fstorage'));
+  await signInWithPassword(page, ADMIN, store.base_url);
+  await expect(page.getByRole('heading', { name: 'Storage', level: 1 })).toBeVisible();
+}
+
+async function dryRun(page, { keepAvatars }) {
+  await page.getByLabel('Not used since').fill(localInput(cutMs));
+  await page.getByLabel('Larger than').fill('1');
+  await page.getByLabel('Size unit').selectOption('KiB');
+  await page.getByLabel('Keep profile pictures and room avatars').setChecked(keepAvatars);
+  await page.getByRole('button', { name: 'Dry run: find what would be deleted' }).click();
+  await expect(page.getByTestId('dry-run-summary')).toBeVisible({ timeout: 30_000 });
+}
+
+/** Media ids the dry run lists (its table links to each file). */
+async function previewedIds(page) {
+  const hrefs = await page.getByRole('table', { name: 'Largest files that would be deleted' })
+    .getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  return hrefs.map((h) => decodeURIComponent(h.split('mxc=')[1]).split('/').pop()).sort();
+}
+
+test('the statistics show every uploader by size, as text, with links to their media', async ({ page }) => {
+  await openStorage(page);
+  const chart = page.getByRole('list', { name: 'Users with the most media, by size' });
+  const names = await chart.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('aria-label')));
+  const who = names.map((n) => n.match(/^Media of (.*): [\d.]+ (?:bytes?|KiB|MiB) in \d+ file\(s\)$/)?.[1]);
+  expect(who).toEqual([
+    'Big <img src=x onerror=window.pwned=1> Spender (@bigspender:localhost)',
+    '@alice:localhost',
+    '@small:localhost',
+  ]);
+  // The hostile display name is text: no element was made of it, and nothing ran.
+  await expect(chart).toContainText('<img src=x onerror=window.pwned=1>');
+  await expect(page.locator('main img')).toHaveCount(0);
+  expect(await page.evaluate(() => window.pwned)).toBeUndefined();
+  const stats = await asAdmin('GET', '/_synapse/admin/v1/statistics/users/media?limit=100');
+  const totalFiles = stats.json.users.reduce((n, u) => n + u.media_count, 0);
+  await expect(page.getByTestId('media-totals')).toContainText(`${totalFiles} local file(s)`);
+  await expect(page.getByTestId('media-totals')).toContainText('uploaded by 3 user(s)');
+  // SQLite: Synapse cannot estimate room sizes, and the page says so.
+  await expect(page.getByTestId('room-sizes')).toContainText('SQLite');
+
+  // The table: server-side search and sort.
+  await page.getByLabel('Search by user id or display name').fill('small');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByTestId('usage-summary')).toHaveText('Users 1–1 of 1.');
+  await page.getByLabel('Search by user id or display name').fill('');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByLabel('Sort by').selectOption('media_count');
+  await expect(page.locator('table.usage tbody tr').first()).toContainText('@alice:localhost');
+  expect(await seriousA11yViolations(page), 'storage page').toEqual([]);
+
+  // A bar opens that user's media (not followed here: viewing previews would mark
+  // the files as used, and the delete test below depends on their last use).
+  await expect(chart.getByRole('link', { name: /^Media of @small/ })).toHaveAttribute('href', '/media?user=%40small%3Alocalhost');
+});
+
+test('bad dates and sizes are refused before any request', async ({ page }) => {
+  await openStorage(page);
+  await expect(page.getByTestId('media-totals')).toBeVisible();
+  const sent = [];
+  page.on('request', (r) => r.url().startsWith(store.base_url) && sent.push(r.url()));
+  const run = page.getByRole('button', { name: 'Dry run: find what would be deleted' });
+  await run.click();
+  await expect(page.locator('#reclaim-date-error')).toContainText('Choose a date and time');
+  await page.getByLabel('Not used since').fill(localInput(Date.now() + 86_400_000));
+  await page.getByLabel('Larger than').fill('-5');
+  await run.click();
+  await expect(page.locator('#reclaim-date-error')).toContainText('future');
+  await expect(page.locator('#reclaim-date-error')).toContainText('every file');
+  await expect(page.locator('#reclaim-size-error')).toContainText('negative');
+  await page.getByLabel('Larger than').fill('ten');
+  await run.click();
+  await expect(page.locator('#reclaim-size-error')).toContainText('not a size');
+  await page.getByRole('button', { name: 'Review the purge' }).click();
+  await expect(page.locator('#cache-date-error')).toContainText('Choose a date and time');
+  await page.getByLabel('Cached remote media not used since').fill(localInput(Date.now() + 3_600_000));
+  await page.getByRole('button', { name: 'Review the purge' }).click();
+  await expect(page.locator('#cache-date-error')).toContainText('future');
+  expect(sent, 'no request for input that does not validate').toEqual([]);
+});
+
+test('the dry run lists exactly what the delete removes; guarded files and avatars survive', async ({ page }) => {
+  await openStorage(page);
+  await dryRun(page, { keepAvatars: true });
+  const expected = ['big-1.bin', 'big-2.bin', 'alice-1.bin', 'edge-1025.bin'];
+  await expect(page.getByTestId('dry-run-summary')).toContainText('The dry run found 4 file(s)');
+  await expect(page.getByTestId('dry-run-kept')).toContainText('1 quarantined, 1 protected, 2 avatar(s)');
+  expect(await previewedIds(page)).toEqual(expected.map(mediaId).sort());
+  expect(await seriousA11yViolations(page), 'storage page with a dry run').toEqual([]);
+
+  const confirm = page.getByRole('group', { name: 'Confirm' });
+  await expect(confirm).toContainText('cannot be undone');
+  await confirm.getByRole('button', { name: /^Delete 4 files/ }).click();
+  await expect(page.getByTestId('delete-result')).toContainText('The server deleted 4 file(s); the dry run found 4.');
+  await expect(page.getByTestId('delete-result')).toContainText('They are the same files.');
+  for (const name of expected) expect(await infoStatus(name), name).toBe(404);
+  const survivors = ['edge-1024.bin', 'tiny.bin', 'quarantined.bin', 'protected.bin', 'avatar.png',
+    'room-avatar.png', 'big-new.bin', 'alice-new.bin'];
+  for (const name of survivors) expect(await infoStatus(name), name).toBe(200);
+
+  // Without keeping avatars, the profile picture and the room avatar go too.
+  await dryRun(page, { keepAvatars: false });
+  await expect(page.getByTestId('dry-run-summary')).toContainText('The dry run found 2 file(s)');
+  expect(await previewedIds(page)).toEqual(['avatar.png', 'room-avatar.png'].map(mediaId).sort());
+  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: /^Delete 2 files/ }).click();
+  await expect(page.getByTestId('delete-result')).toContainText('The server deleted 2 file(s); the dry run found 2.');
+  expect(await infoStatus('avatar.png')).toBe(404);
+  expect(await infoStatus('room-avatar.png')).toBe(404);
+  for (const name of ['quarantined.bin', 'protected.bin', 'big-new.bin']) expect(await infoStatus(name), name).toBe(200);
+});
+
+test('purging the remote media cache asks first and reports the count', async ({ page }) => {
+  await openStorage(page);
+  const purges = [];
+  page.on('request', (r) => r.url().includes('/purge_media_cache') && purges.push(r.url()));
+  await page.getByLabel('Cached remote media not used since').fill(localInput(cutMs));
+  await page.getByRole('button', { name: 'Review the purge' }).click();
+  const confirm = page.getByRole('group', { name: 'Confirm cache purge' });
+  await expect(confirm).toContainText('not used since');
+  expect(purges, 'nothing is sent before the confirmation').toEqual([]);
+  await confirm.getByRole('button', { name: 'Purge the remote cache' }).click();
+  // No federation here: nothing is cached, and the server says 0.
+  await expect(page.getByTestId('cache-result')).toHaveText('Deleted 0 cached remote file(s).');
+  expect(purges).toHaveLength(1);
+  expect(purges[0]).toContain(`before_ts=${cutMs}`);
+  const direct = await asAdmin('POST', `/_synapse/admin/v1/purge_media_cache?before_ts=${cutMs}`, {});
+  expect(direct.json).toEqual({ deleted: 0 });
+});
