@@ -66,7 +66,7 @@ export async function benchReclaim(dist) {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('media-totals').waitFor();
     const cut = new Date(Math.floor((Date.now() - 1000) / 1000) * 1000).toISOString().slice(0, 19);
-    await page.getByLabel('Not used since').fill(cut);
+    await page.getByLabel('Not used since', { exact: true }).fill(cut);
     const requests = [];
     page.on('request', (r) => r.url().startsWith(base) && requests.push(new URL(r.url()).pathname));
     const t0 = Date.now();

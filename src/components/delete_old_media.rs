@@ -260,12 +260,11 @@ fn DryRunResult(
             report.rooms_unchecked
         ));
     }
-    if rule.keep_profiles {
-        warnings.push(
-            "Synapse also keeps avatars named in older membership events (a picture replaced since, or set for one room only), which the admin API does not list: the server may keep a few files the dry run lists."
-                .into(),
-        );
-    }
+    let avatar_note = rule.keep_profiles.then_some(
+        "Synapse also keeps avatars named in older membership events (a picture replaced since, \
+         or set for one room only), which the admin API does not list: the server may keep a few \
+         files the dry run lists.",
+    );
     let largest = report
         .candidates
         .iter()
@@ -306,6 +305,7 @@ fn DryRunResult(
                 }}
             </p>
             <p class="muted" data-testid="dry-run-kept">{kept}</p>
+            {avatar_note.map(|note| view! { <p class="hint">{note}</p> })}
             {(!warnings.is_empty()).then(|| view! {
                 <ul class="warnings">{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
             })}

@@ -9,7 +9,7 @@ use synapse_api::reclaim::Bar;
 const CHART_WIDTH: f64 = 400.0;
 
 /// A list of links, each with its user, its size and a plain SVG bar scaled to the
-/// largest: a screen reader reads the links, everyone can click a bar.
+/// largest: a screen reader reads the links' text, everyone can click a bar.
 #[component]
 pub fn UsageChart(
     /// Largest first (see `synapse_api::reclaim::usage_bars`).
@@ -25,15 +25,11 @@ pub fn UsageChart(
                 .map(|bar| {
                     let href = format!("/media?user={}", segment(bar.user_id.as_str()));
                     let size = format_size(bar.bytes);
-                    let label = format!(
-                        "Media of {}: {size} in {} file(s)",
-                        bar.label, bar.files
-                    );
                     // A sliver stays visible for tiny shares.
                     let width = (bar.share * CHART_WIDTH).max(2.0);
                     view! {
                         <li>
-                            <a href=href aria-label=label class="usage-bar">
+                            <a href=href class="usage-bar">
                                 <span class="usage-name">{bar.label.clone()}</span>
                                 <svg
                                     class="usage-svg"
@@ -44,7 +40,7 @@ pub fn UsageChart(
                                 >
                                     <rect x="0" y="0" width=format!("{width:.1}") height="16" rx="3"></rect>
                                 </svg>
-                                <span class="usage-size">{format!("{size} · {} file(s)", bar.files)}</span>
+                                <span class="usage-size">{format!("{size} in {} file(s)", bar.files)}</span>
                             </a>
                         </li>
                     }

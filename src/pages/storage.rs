@@ -180,7 +180,7 @@ fn UsersTable() -> impl IntoView {
                                             let who = u.user_id.as_ref().map(ToString::to_string);
                                             let link = u.user_id.as_ref().map(|id| {
                                                 let href = format!("/media?user={}", segment(id.as_str()));
-                                                let label = format!("Media of {id}");
+                                                let label = format!("Show media of {id}");
                                                 view! { <a href=href aria-label=label>"Show media"</a> }
                                             });
                                             view! {

@@ -60,7 +60,7 @@ test('purge up to an event hides local messages but keeps them on disk', async (
   expect(await eventStatus(room.messages[0].id)).toBe(200);
   await expect(page.getByRole('row', { name: /Purge by event/ })).toContainText('Complete');
   // A purge frees messages, not files: the finished row offers the room's media next.
-  await page.getByRole('link', { name: 'Review the media of Purge by event: the purge did not delete its files' }).click();
+  await page.getByRole('link', { name: 'Review its media: Purge by event (the purge did not delete the files)' }).click();
   await expect(page.getByRole('heading', { name: 'Media', level: 1 })).toBeVisible();
   await expect.poll(() => decodeURIComponent(page.url())).toContain(`room=${room.roomId}`);
 });
