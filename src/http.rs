@@ -10,9 +10,20 @@ use synapse_api::session::AccessToken;
 use synapse_api::{ApiError, Method, Request};
 use wasm_bindgen::JsCast;
 
+use crate::rate_limit::RateLimitWaits;
+
 /// `fetch` with default credentials mode and only the headers Synapse's CORS allows
 /// (Authorization, Content-Type): anything more fails cross-origin.
-pub struct BrowserTransport;
+pub struct BrowserTransport {
+    /// Where rate-limit waits are reported, for the person to see.
+    waits: RateLimitWaits,
+}
+
+impl BrowserTransport {
+    pub fn new(waits: RateLimitWaits) -> Self {
+        Self { waits }
+    }
+}
 
 fn network(err: gloo_net::Error) -> ApiError {
     // gloo's text is the browser's ("TypeError: Failed to fetch"): no URL, no headers.
@@ -53,7 +64,12 @@ impl Transport for BrowserTransport {
     }
 
     fn sleep(&self, ms: u64) -> LocalFuture<'static, ()> {
-        Box::pin(sleep(ms))
+        let waits = self.waits;
+        Box::pin(async move {
+            waits.begin(ms);
+            sleep(ms).await;
+            waits.end();
+        })
     }
 }
 

@@ -11,6 +11,7 @@ mod http;
 mod navigation;
 mod pages;
 mod purge_tracker;
+mod rate_limit;
 mod session;
 mod storage;
 mod time;
@@ -49,7 +50,9 @@ pub fn start_sign_in() {
 pub fn App() -> impl IntoView {
     let auth = Auth::load();
     provide_context(auth);
-    let api = Api::new(auth, Rc::new(http::BrowserTransport));
+    let waits = rate_limit::RateLimitWaits::new();
+    provide_context(waits);
+    let api = Api::new(auth, Rc::new(http::BrowserTransport::new(waits)));
     provide_context(api);
     let tracker = PurgeTracker::new(api, PollEnv::browser());
     provide_context(tracker);

@@ -54,13 +54,16 @@ pub fn BulkBar(
     let failures = RwSignal::new(Vec::<String>::new());
     let summary = RwSignal::new(None::<String>);
     let cancel = RwSignal::new(false);
-    let run = Action::new_local(move |action: &MediaAction| {
+    // What failed in the last run, to run again on those rows only.
+    let retry = RwSignal::new(None::<(MediaAction, Vec<MediaRow>)>);
+    let run = Action::new_local(move |(action, chosen): &(MediaAction, Vec<MediaRow>)| {
         let action = *action;
-        let (rows, skipped): (Vec<MediaRow>, Vec<MediaRow>) = selection
-            .get_untracked()
-            .into_values()
+        let (rows, skipped): (Vec<MediaRow>, Vec<MediaRow>) = chosen
+            .iter()
+            .cloned()
             .partition(|row| row.can(action).is_ok());
         cancel.set(false);
+        retry.set(None);
         failures.set(Vec::new());
         summary.set(None);
         progress.set(BulkProgress {
@@ -91,6 +94,13 @@ pub fn BulkBar(
                 },
             )
             .await;
+            let failed_rows: Vec<MediaRow> = results
+                .iter()
+                .zip(&rows)
+                .filter(|(result, _)| matches!(result, Some(Err(_))))
+                .map(|(_, row)| row.clone())
+                .collect();
+            retry.set((!failed_rows.is_empty()).then_some((action, failed_rows)));
             let done = progress_of(&results);
             let mut text = format!("{} {}", done.succeeded, past_tense(action));
             if done.failed > 0 {
@@ -114,11 +124,12 @@ pub fn BulkBar(
     });
     let count = move || selection.with(BTreeMap::len);
     let bytes = move || selection.with(|s| s.values().filter_map(|r| r.size).sum::<u64>());
+    let selected_rows = move || selection.get_untracked().into_values().collect::<Vec<_>>();
     let start = move |action: MediaAction| {
         if matches!(action, MediaAction::Delete | MediaAction::Quarantine) {
             confirming.set(Some(action));
         } else {
-            run.dispatch(action);
+            run.dispatch((action, selected_rows()));
         }
     };
     let actions = [
@@ -154,7 +165,7 @@ pub fn BulkBar(
                 <div class="confirm" role="group" aria-label="Confirm">
                     <p>{text}</p>
                     <div class="actions">
-                        <button type="button" class="danger" disabled=move || run.pending().get() on:click=move |_| { run.dispatch(action); }>
+                        <button type="button" class="danger" disabled=move || run.pending().get() on:click=move |_| { run.dispatch((action, selected_rows())); }>
                             {format!("{} {n} files", action_label(action))}
                         </button>
                         <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
@@ -177,6 +188,14 @@ pub fn BulkBar(
             <div class="error-view" role="alert">
                 <p class="error-summary">"These failed:"</p>
                 <ul>{move || failures.get().into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+                {move || retry.get().map(|(action, rows)| {
+                    let label = format!("Retry the {} that failed ({})", rows.len(), action_label(action).to_lowercase());
+                    view! {
+                        <button type="button" disabled=move || run.pending().get() on:click=move |_| {
+                            run.dispatch((action, rows.clone()));
+                        }>{label}</button>
+                    }
+                })}
             </div>
         </Show>
     }

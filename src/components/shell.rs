@@ -6,6 +6,7 @@ use leptos_router::components::{Outlet, A};
 
 use crate::components::sign_out::SignOut;
 use crate::navigation;
+use crate::rate_limit::RateLimitNotice;
 use crate::session::use_auth;
 
 /// Shows the signed-in pages, or sends the person to sign in, remembering where
@@ -24,6 +25,7 @@ pub fn Shell() -> impl IntoView {
         <Show when=move || auth.session().get().is_some()>
             <Header />
             <main id="main" class="page">
+                <RateLimitNotice />
                 <Outlet />
             </main>
         </Show>

@@ -17,6 +17,7 @@ use crate::components::field::TextField;
 use crate::config::{self, use_config};
 use crate::http::BrowserTransport;
 use crate::navigation;
+use crate::rate_limit::{RateLimitNotice, RateLimitWaits};
 use crate::session::{last_sign_in, take_notice, use_auth, Auth, Notice};
 
 /// The root of the sign-in bundle: its own contexts, no router, no console code.
@@ -24,7 +25,9 @@ use crate::session::{last_sign_in, take_notice, use_auth, Auth, Notice};
 pub fn SignInApp() -> impl IntoView {
     let auth = Auth::load();
     provide_context(auth);
-    let api = Api::new(auth, Rc::new(BrowserTransport));
+    let waits = RateLimitWaits::new();
+    provide_context(waits);
+    let api = Api::new(auth, Rc::new(BrowserTransport::new(waits)));
     provide_context(api);
     provide_context(config::load(api));
     view! { <SignInPage /> }
@@ -53,6 +56,7 @@ fn SignInPage() -> impl IntoView {
                 let role = if notice == Notice::Expired { "alert" } else { "status" };
                 view! { <p class="notice" role=role>{notice.text()}</p> }
             })}
+            <RateLimitNotice />
             <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match config.await {

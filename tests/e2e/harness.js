@@ -30,8 +30,13 @@ export function synapseAt(dir, command, ...args) {
 
 /** Serves `root` on a free loopback port; resolves to { pid, url }. */
 export function serveStatic(root, extraArgs = []) {
+  return startServer(path.join(ROOT, 'tests', 'e2e', 'static-server.mjs'), ['--root', root, '--port', '0', ...extraArgs]);
+}
+
+/** Runs a node server script that prints `listening http://127.0.0.1:PORT/`; resolves to { pid, url }. */
+export function startServer(script, args = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'tests', 'e2e', 'static-server.mjs'), '--root', root, '--port', '0', ...extraArgs], {
+    const child = spawn(process.execPath, [script, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true,
     });
@@ -45,7 +50,7 @@ export function serveStatic(root, extraArgs = []) {
         resolve({ pid: child.pid, url: match[1] });
       }
     });
-    child.on('exit', (code) => reject(new Error(`static server exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`${path.basename(script)} exited with ${code}`)));
   });
 }
 

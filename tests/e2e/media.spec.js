@@ -3,6 +3,7 @@ import {
   api, consoleUrl, downloadStatus, expect, freshUser, makePng, mediaInfo, seedRoom,
   seriousA11yViolations, server, signInWithPassword, test, upload,
 } from './fixtures.js';
+import { synapse } from './harness.js';
 
 /** Distinct content each call: quarantine acts on identical bytes, so tests must not share. */
 function uniqueBytes(label) {
@@ -187,4 +188,46 @@ test('previews load as blob URLs for rows on screen only; quarantined media has 
   expect(await seriousA11yViolations(page), 'media page with a preview open').toEqual([]);
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
+});
+
+test('a Synapse restart during a bulk action: the failed files are named and "retry" redoes only those', async ({ page }) => {
+  const user = await freshUser(`restart${Date.now()}`);
+  const uris = [];
+  for (let i = 0; i < 20; i += 1) {
+    uris.push(await upload(user.token, `restart-${i}.bin`, uniqueBytes(`restart ${i}`), 'application/octet-stream'));
+  }
+  await openMedia(page, `user=${encodeURIComponent(user.id)}`);
+  await expect(page.getByTestId('media-summary')).toContainText('20 file(s)');
+  await page.getByLabel('Select all on this page').check();
+  await page.getByRole('button', { name: 'Quarantine selected', exact: true }).click();
+  // Slow requests, so that Synapse goes down while the run is half done.
+  await page.route('**/_synapse/admin/v1/media/quarantine/**', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.continue().catch(() => {});
+  });
+  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Quarantine 20 files' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^([4-9]|1\d) \/ 20 done/ })).toBeVisible();
+  synapse('stop');
+  let failed;
+  try {
+    const summary = page.getByRole('status').filter({ hasText: /quarantined, \d+ failed\./ });
+    await expect(summary).toBeVisible({ timeout: 30_000 });
+    failed = Number((await summary.innerText()).match(/(\d+) failed/)[1]);
+    expect(failed).toBeGreaterThan(0);
+    await expect(page.getByRole('alert').filter({ hasText: 'These failed:' }).getByRole('listitem')).toHaveCount(failed);
+  } finally {
+    const back = synapse('start');
+    expect(back.port).toBe(server().port);
+  }
+  const before = [];
+  for (const mxc of uris) before.push((await mediaInfo(mxc)).info.quarantined_by !== null);
+  // A request cut off by the stop may still have been done: at most `failed` are left.
+  expect(before.filter((q) => !q).length).toBeLessThanOrEqual(failed);
+
+  const retried = [];
+  page.on('request', (r) => r.url().includes('/media/quarantine/') && retried.push(r.url()));
+  await page.getByRole('button', { name: `Retry the ${failed} that failed (quarantine)` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${failed} quarantined.` })).toBeVisible({ timeout: 30_000 });
+  expect(retried, 'only the failed files are sent again').toHaveLength(failed);
+  for (const mxc of uris) expect((await mediaInfo(mxc)).info.quarantined_by, mxc).not.toBeNull();
 });
