@@ -36,7 +36,7 @@ STATE_FILE = "synapse.json"
 READY_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 10
 UNLIMITED = {"per_second": 100000, "burst_count": 1000000}
-STRICT_LOGIN = {"per_second": 0.25, "burst_count": 2}
+STRICT_LOGIN = {"per_second": 0.2, "burst_count": 1}
 # Every rate limiter Synapse 1.163 reads (synapse/config/ratelimiting.py), dotted = nested.
 RATE_LIMIT_KEYS = (
     "rc_message", "rc_registration", "rc_registration_token_validity", "rc_login.address",
@@ -387,7 +387,7 @@ def main():
         cmd[name].set_defaults(func=func)
     cmd["start"].add_argument("--port", type=int, default=0, help="default: previous or free")
     cmd["start"].add_argument("--strict-login-ratelimit", action="store_true",
-                              help="keep rc_login low (burst 2, then one per 4 s) to test 429 handling")
+                              help="keep rc_login low (one sign-in, then one per 5 s) to test 429 handling")
     cmd["seed"].add_argument("--messages", type=int, default=300)
     cmd["seed"].add_argument("--images", type=int, default=4)
     args = parser.parse_args()

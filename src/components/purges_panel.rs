@@ -157,7 +157,7 @@ fn PurgeRow(
         (TrackState::Server(PurgeState::Complete), Some(room_id)) => Some((
             format!("/media?room={}", segment(room_id.as_str())),
             format!(
-                "Review the media of {}: the purge did not delete its files",
+                "Review its media: {} (the purge did not delete the files)",
                 purge
                     .room_name
                     .clone()
