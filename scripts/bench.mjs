@@ -9,6 +9,7 @@ import { killPid, ROOT, serveStatic } from '../tests/e2e/harness.js';
 import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
 import { benchMedia } from './bench-media.mjs';
 import { benchReclaim } from './bench-reclaim.mjs';
+import { wasmBreakdown } from './wasm-breakdown.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS || 9);
 const SIGN_IN_BUDGET_GZIP = 150 * 1024;
@@ -88,6 +89,13 @@ for (const [bundle, pick] of [['console', (a) => !a.name.startsWith('signin/')],
     console.log(`  ${bundle} ${kind}: ${kb(sum('raw'))} raw, ${kb(sum('gzip'))} gzip, ${kb(sum('brotli'))} brotli`);
   }
 }
+const breakdown = wasmBreakdown(path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', 'synapse-console.wasm'));
+if (breakdown) {
+  console.log('\nThe console wasm\'s code by crate, the ten largest (twiggy, before wasm-opt: read as shares):');
+  for (const r of breakdown.rows) console.log(`  ${r.crate.padEnd(28)}${kb(r.bytes).padStart(10)}${(100 * r.share).toFixed(1).padStart(7)} %`);
+} else {
+  console.log('\n(install twiggy, `cargo install twiggy`, for the wasm size by crate)');
+}
 const t = loads.transferred;
 const verdict = t.gzip <= SIGN_IN_BUDGET_GZIP ? 'within' : 'OVER';
 console.log(`\nSign-in page: ${t.requests} requests, ${kb(t.raw)} raw, ${kb(t.gzip)} gzip (${verdict} the ${kb(SIGN_IN_BUDGET_GZIP)} gzip budget)`);
@@ -110,5 +118,5 @@ console.log(`  ${reclaim.summary}`);
 mkdirSync(path.join(ROOT, '.work'), { recursive: true });
 writeFileSync(
   path.join(ROOT, '.work', 'bench.json'),
-  JSON.stringify({ assets, signIn: { ...t, medianMs: loads.median, timesMs: loads.times }, media, reclaim }, null, 2),
+  JSON.stringify({ assets, breakdown, signIn: { ...t, medianMs: loads.median, timesMs: loads.times }, media, reclaim }, null, 2),
 );
