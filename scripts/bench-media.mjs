@@ -4,20 +4,12 @@
 import { chromium } from '@playwright/test';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { killPid, makePng, ROOT, serveStatic, synapseAt } from '../tests/e2e/harness.js';
+import { call, killPid, makePng, ROOT, serveStatic, synapseAt } from '../tests/e2e/harness.js';
 import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
 
 const ITEMS = 1000;
 const dir = path.join(ROOT, '.work', 'bench', 'synapse');
 
-async function call(base, method, route, token, body) {
-  const res = await fetch(base + route, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body && JSON.stringify(body),
-  });
-  return res.json();
-}
 
 export async function benchMedia(dist) {
   rmSync(dir, { recursive: true, force: true });

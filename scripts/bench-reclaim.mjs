@@ -4,7 +4,7 @@
 import { chromium } from '@playwright/test';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { killPid, ROOT, serveStatic, synapseAt } from '../tests/e2e/harness.js';
+import { call, killPid, ROOT, serveStatic, synapseAt } from '../tests/e2e/harness.js';
 import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
 
 const USERS = 50;
@@ -12,15 +12,6 @@ const MEDIA_EACH = 40;
 const IN_FLIGHT = 8;
 const dir = path.join(ROOT, '.work', 'bench', 'reclaim-synapse');
 
-async function call(base, method, route, token, body) {
-  const res = await fetch(base + route, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body && JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${route} -> ${res.status}`);
-  return res.json();
-}
 
 /** Runs `task` on every item, `limit` at once. */
 async function pool(items, limit, task) {

@@ -54,6 +54,17 @@ export function startServer(script, args = []) {
   });
 }
 
+/** One JSON request to a homeserver (for seeding outside the test runner); fails on an error status. */
+export async function call(base, method, route, token, body) {
+  const res = await fetch(base + route, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${route} -> ${res.status}`);
+  return res.json();
+}
+
 export function killPid(pid) {
   try {
     process.kill(pid, 'SIGTERM');

@@ -323,28 +323,45 @@ impl<A: Admin> Admin for Counting<'_, A> {
     }
 }
 
-/// Every user the media statistics name: those with a user id, and the count of
-/// files no user owns. Also the totals: (users, files, bytes).
-pub async fn all_usage(admin: &impl Admin) -> Result<Vec<UserUsage>, ApiError> {
-    let mut users = Vec::new();
+/// Every item of a paged listing: `request(from)` asks for a page; `split` takes its
+/// items and where the next page starts (absent on the last).
+async fn every_page<E, T>(
+    admin: &impl Admin,
+    request: impl Fn(u64) -> E,
+    split: impl Fn(E::Response) -> (Vec<T>, Option<u64>),
+) -> Result<Vec<T>, ApiError>
+where
+    E: Endpoint + 'static,
+    E::Response: 'static,
+{
+    let mut items = Vec::new();
     let mut from = 0;
     loop {
-        let page = admin
-            .call(UserMediaUsage {
-                from,
-                limit: USERS_PAGE,
-                order: UsageOrder::UserId,
-                descending: false,
-                search_term: None,
-            })
-            .await?;
-        let got = page.users.len() as u64;
-        users.extend(page.users);
-        match page.next_token {
+        let (page, next) = split(admin.call(request(from)).await?);
+        let got = page.len();
+        items.extend(page);
+        match next {
+            // A server that does not move on would loop forever: stop instead.
             Some(next) if got > 0 && next > from => from = next,
-            _ => return Ok(users),
+            _ => return Ok(items),
         }
     }
+}
+
+/// Every user the media statistics name, and the row of files no user owns.
+pub async fn all_usage(admin: &impl Admin) -> Result<Vec<UserUsage>, ApiError> {
+    every_page(
+        admin,
+        |from| UserMediaUsage {
+            from,
+            limit: USERS_PAGE,
+            order: UsageOrder::UserId,
+            descending: false,
+            search_term: None,
+        },
+        |page| (page.users, page.next_token),
+    )
+    .await
 }
 
 /// Files and bytes in the statistics, summed.
@@ -363,47 +380,39 @@ async fn avatars(
     progress: &RefCell<&mut dyn FnMut(ScanProgress)>,
     state: &Cell<ScanProgress>,
 ) -> Result<(HashSet<String>, usize), ApiError> {
-    let mut found = HashSet::new();
-    let mut from = 0;
-    loop {
-        let page = admin
-            .call(ListUsers {
-                name: None,
-                from: Some(from),
-                limit: Some(USERS_PAGE),
-                deactivated: true,
-            })
-            .await?;
-        let got = page.users.len() as u64;
-        found.extend(page.users.into_iter().filter_map(|u| u.avatar_url));
+    let users = every_page(
+        admin,
+        |from| ListUsers {
+            name: None,
+            from: Some(from),
+            limit: Some(USERS_PAGE),
+            deactivated: true,
+        },
         // `next_token` is a string in some versions, a number in others.
-        let next = page.next_token.as_ref().and_then(|t| match t {
-            serde_json::Value::Number(n) => n.as_u64(),
-            serde_json::Value::String(s) => s.parse().ok(),
-            _ => None,
-        });
-        match next {
-            Some(next) if got > 0 && next > from => from = next,
-            _ => break,
-        }
-    }
-    let mut rooms: Vec<RoomId> = Vec::new();
-    let mut from = 0;
-    loop {
-        let page = admin
-            .call(ListRooms {
-                search_term: None,
-                from: Some(from),
-                limit: Some(ROOMS_PAGE),
-            })
-            .await?;
-        let got = page.rooms.len() as u64;
-        rooms.extend(page.rooms.into_iter().map(|r| r.room_id));
-        match page.next_batch {
-            Some(next) if got > 0 && next > from => from = next,
-            _ => break,
-        }
-    }
+        |page| {
+            let next = page.next_token.as_ref().and_then(|t| match t {
+                serde_json::Value::Number(n) => n.as_u64(),
+                serde_json::Value::String(s) => s.parse().ok(),
+                _ => None,
+            });
+            (page.users, next)
+        },
+    )
+    .await?;
+    let mut found: HashSet<String> = users.into_iter().filter_map(|u| u.avatar_url).collect();
+    let rooms: Vec<RoomId> = every_page(
+        admin,
+        |from| ListRooms {
+            search_term: None,
+            from: Some(from),
+            limit: Some(ROOMS_PAGE),
+        },
+        |page| {
+            let ids = page.rooms.into_iter().map(|r| r.room_id).collect();
+            (ids, page.next_batch)
+        },
+    )
+    .await?;
     let mut p = state.get();
     p.rooms_total = rooms.len();
     state.set(p);
