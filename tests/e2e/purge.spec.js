@@ -185,3 +185,11 @@ test('followed purges survive an expired session and a new sign-in', async ({ pa
   await expect(page.getByRole('heading', { name: 'Purge history', level: 1 })).toBeVisible();
   await expect(page.getByRole('row', { name: new RegExp(purgeId) })).toContainText('Complete');
 });
+
+test('a link to /purge?room= opens the purge form for that room (the storage page links there)', async ({ page }) => {
+  const room = await seedRoom('Linked room', 2);
+  await page.goto(consoleUrl(`/signin?next=${encodeURIComponent(`/purge?room=${encodeURIComponent(room.roomId)}`)}`));
+  await signInWithPassword(page);
+  await expect(page.getByTestId('room-name')).toHaveText('Linked room');
+  await expect(page.getByRole('button', { name: 'Preview the purge' })).toBeVisible();
+});
