@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Router>
+        <Router base=navigation::router_base()>
             <Routes fallback=pages::not_found::NotFound>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=pages::overview::Overview />

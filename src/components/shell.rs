@@ -16,7 +16,7 @@ pub fn Shell() -> impl IntoView {
     Effect::new(move |_| {
         if auth.session().get().is_none() {
             let here = navigation::current_path();
-            navigation::go_to_sign_in((here != "/").then_some(here.as_str()));
+            navigation::go_to_sign_in((here != navigation::PUBLIC_URL).then_some(here.as_str()));
         }
     });
 
