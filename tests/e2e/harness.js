@@ -49,6 +49,28 @@ export function serveStatic(root, extraArgs = []) {
   });
 }
 
+/**
+ * The Content-Security-Policy the build wrote (dist/csp.txt), with connect-src set to
+ * the test Synapse's origin, as a deployer sets it to their homeserver's.
+ */
+export function testPolicy(dist, synapseBaseUrl) {
+  const file = path.join(dist, 'csp.txt');
+  if (!existsSync(file)) throw new Error('dist/csp.txt is missing: build with scripts/build.sh (make dist)');
+  const built = readFileSync(file, 'utf8').trim();
+  const origins = [
+    new URL(synapseBaseUrl).origin,
+    // sign-in.spec.js's unreachable homeserver: it must fail on TCP, not on the policy.
+    'http://127.0.0.1:9',
+  ];
+  const directives = built.split(';').map((d) => d.trim()).filter(Boolean);
+  if (!directives.some((d) => d.startsWith('connect-src '))) {
+    throw new Error(`dist/csp.txt has no connect-src: ${built}`);
+  }
+  return directives
+    .map((d) => (d.startsWith('connect-src ') ? `connect-src 'self' ${origins.join(' ')}` : d))
+    .join('; ');
+}
+
 export function killPid(pid) {
   try {
     process.kill(pid, 'SIGTERM');
