@@ -13,7 +13,8 @@ pub const PUBLIC_URL: &str = match option_env!("SYNAPSE_CONSOLE_PUBLIC_URL") {
     None => "/",
 };
 
-/// `path` (no leading `/`) under [`PUBLIC_URL`].
+/// `path` (no leading `/`) under [`PUBLIC_URL`]. Links use it: the router resolves a
+/// `navigate("/x")` against its base, but leaves an absolute `<A href="/x">` as it is.
 pub fn app_url(path: &str) -> String {
     format!("{PUBLIC_URL}{path}")
 }

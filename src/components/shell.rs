@@ -47,11 +47,11 @@ fn Header() -> impl IntoView {
                 </span>
             </div>
             <nav aria-label="Sections" class="sections">
-                <A href="/" exact=true>
+                <A href=navigation::app_url("") exact=true>
                     "Overview"
                 </A>
-                <A href="/purge">"Purge history"</A>
-                <A href="/media">"Media"</A>
+                <A href=navigation::app_url("purge")>"Purge history"</A>
+                <A href=navigation::app_url("media")>"Media"</A>
             </nav>
             <div class="account">
                 <span>
