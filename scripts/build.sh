@@ -1,10 +1,41 @@
 #!/usr/bin/env bash
 # Release build of both bundles into dist/: the console (index.html) and the smaller
-# sign-in page (signin.html → dist/signin/). PUBLIC_URL sets a sub-path ("/admin/").
+# sign-in page (signin.html → dist/signin/). PUBLIC_URL sets a sub-path ("/admin/");
+# DIST another output directory (the e2e sub-path test uses .work/dist-admin).
+# Also writes the Content-Security-Policy the pages are built for (README, Deploying):
+#   dist/csp.txt    the policy, one line
+#   dist/_headers   the same as a header rule (Netlify / Cloudflare Pages format)
+# CSP_CONNECT_SRC lists the homeserver origin(s) the browser may call, space-separated;
+# without it the policy holds the placeholder __HOMESERVER_ORIGINS__ to replace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 PUBLIC_URL="${PUBLIC_URL:-/}"
 case "$PUBLIC_URL" in */) ;; *) PUBLIC_URL="$PUBLIC_URL/" ;; esac
-trunk build --release=true --public-url "$PUBLIC_URL"
-trunk build signin.html --release=true --dist dist/signin --public-url "${PUBLIC_URL}signin/"
+DIST="${DIST:-dist}"
+# Compiled into the app (src/navigation.rs): pages have no <base href>.
+export SYNAPSE_CONSOLE_PUBLIC_URL="$PUBLIC_URL"
+trunk build --release=true --dist "$DIST" --public-url "$PUBLIC_URL"
+trunk build signin.html --release=true --dist "$DIST/signin" --public-url "${PUBLIC_URL}signin/"
+
+# No inline script, style or event handler may be left in the pages: the policy
+# allows none (trunk's loader is replaced by boot.js, see Trunk.toml).
+node -e '
+const fs = require("node:fs");
+for (const file of process.argv.slice(1)) {
+  const html = fs.readFileSync(file, "utf8");
+  const inline = [
+    ...[...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]).filter((tag) => !/\ssrc=/i.test(tag)),
+    ...(html.match(/<style\b|\sstyle=|\son[a-z]+=|<base\b/gi) || []),
+  ];
+  if (inline.length) {
+    console.error(`${file}: not allowed by the Content-Security-Policy: ${inline.join(", ")}`);
+    process.exit(1);
+  }
+}' "$DIST/index.html" "$DIST/signin/index.html"
+
+CSP_CONNECT_SRC="${CSP_CONNECT_SRC:-__HOMESERVER_ORIGINS__}"
+CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; connect-src 'self' $CSP_CONNECT_SRC; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+printf '%s\n' "$CSP" > "$DIST/csp.txt"
+printf '%s*\n  Content-Security-Policy: %s\n' "$PUBLIC_URL" "$CSP" > "$DIST/_headers"
+echo "Content-Security-Policy ($DIST/csp.txt): $CSP"

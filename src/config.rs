@@ -6,6 +6,7 @@ use synapse_api::config::Config;
 use synapse_api::Request;
 
 use crate::api::Api;
+use crate::navigation;
 
 /// The deployment's config: `Ok(default)` when there is no file, `Err(message)` when
 /// there is one that cannot be used (sign-in then stays closed: see `Config`).
@@ -14,10 +15,10 @@ pub type ConfigResource = LocalResource<Result<Config, String>>;
 pub fn load(api: Api) -> ConfigResource {
     LocalResource::new(move || async move {
         let request = Request::get(String::new()).anonymous();
-        // Relative: resolved against the page's base, so a sub-path deployment works.
+        // Next to the console's index.html, also when asked from the sign-in page.
         match send_request(
             api.transport().as_ref(),
-            "config.json".into(),
+            navigation::app_url("config.json"),
             &request,
             None,
         )

@@ -10,6 +10,7 @@ mod config;
 mod http;
 mod navigation;
 mod pages;
+mod panic_page;
 mod purge_tracker;
 mod rate_limit;
 mod session;
@@ -26,6 +27,7 @@ pub use api::{use_api, Api};
 pub use components::shell::Shell;
 pub use http::sleep;
 pub use pages::sign_in::SignInForm;
+pub use panic_page::render as render_panic_page;
 pub use purge_tracker::{PollEnv, PurgeTracker};
 pub use session::Auth;
 
@@ -36,13 +38,13 @@ pub(crate) type Unshared<T> = StoredValue<T, leptos::prelude::LocalStorage>;
 
 /// Mounts the console on `<body>` (the `synapse-console` binary).
 pub fn start_console() {
-    console_error_panic_hook::set_once();
+    panic_page::install();
     leptos::mount::mount_to_body(App);
 }
 
 /// Mounts the sign-in page on `<body>` (the `signin` binary, a smaller wasm).
 pub fn start_sign_in() {
-    console_error_panic_hook::set_once();
+    panic_page::install();
     leptos::mount::mount_to_body(pages::sign_in::SignInApp);
 }
 
@@ -64,7 +66,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Router>
+        <Router base=navigation::router_base()>
             <Routes fallback=pages::not_found::NotFound>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=pages::overview::Overview />

@@ -4,6 +4,26 @@
 
 use synapse_api::path::segment;
 
+/// Where the console is served, ending in `/`: `/`, or `/admin/` for a sub-path
+/// deployment. scripts/build.sh sets it from `PUBLIC_URL`, as it does trunk's asset
+/// URLs. Compiled in rather than read from a `<base href>`: the Content-Security-Policy
+/// has `base-uri 'none'`, so pages carry no `<base>` (README, Deploying).
+pub const PUBLIC_URL: &str = match option_env!("SYNAPSE_CONSOLE_PUBLIC_URL") {
+    Some(url) => url,
+    None => "/",
+};
+
+/// `path` (no leading `/`) under [`PUBLIC_URL`]. Links use it: the router resolves a
+/// `navigate("/x")` against its base, but leaves an absolute `<A href="/x">` as it is.
+pub fn app_url(path: &str) -> String {
+    format!("{PUBLIC_URL}{path}")
+}
+
+/// The router's base: [`PUBLIC_URL`] without its trailing `/` (empty at the root).
+pub fn router_base() -> &'static str {
+    PUBLIC_URL.trim_end_matches('/')
+}
+
 fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
 }
@@ -22,16 +42,15 @@ pub fn current_path() -> String {
 }
 
 /// Replaces this page by the sign-in page, which comes back to `next` afterwards.
-/// Relative to the document's base, so a sub-path deployment works.
 pub fn go_to_sign_in(next: Option<&str>) {
     let url = match next {
-        Some(path) => format!("signin?next={}", segment(path)),
-        None => "signin".to_owned(),
+        Some(path) => app_url(&format!("signin?next={}", segment(path))),
+        None => app_url("signin"),
     };
     replace(&url);
 }
 
-/// Replaces this page by `url` (a path, or a URL relative to the document's base).
+/// Replaces this page by `url` (an absolute path).
 pub fn replace(url: &str) {
     if let Some(location) = location() {
         let _ = location.replace(url);

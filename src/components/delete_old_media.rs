@@ -17,6 +17,7 @@ use synapse_api::ApiError;
 use crate::api::use_api;
 use crate::components::error_view::ErrorView;
 use crate::components::field::DateTimeField;
+use crate::navigation;
 use crate::time::{format_local, now_ms, offset_minutes_at};
 
 /// Rows of the "largest files" table.
@@ -322,7 +323,7 @@ fn DryRunResult(
                     <tbody>
                         {largest.into_iter().map(|c| {
                             let server = c.uploader.server_name().to_owned();
-                            let href = format!("/media?mxc={}", segment(&format!("mxc://{server}/{}", c.media_id)));
+                            let href = navigation::app_url(&format!("media?mxc={}", segment(&format!("mxc://{server}/{}", c.media_id))));
                             let label = c.name.clone().unwrap_or_else(|| c.media_id.to_string());
                             view! {
                                 <tr>

@@ -8,6 +8,7 @@ use synapse_api::path::segment;
 use synapse_api::purge::{format_elapsed, format_utc, TrackState, TrackedPurge};
 
 use crate::components::field::TextField;
+use crate::navigation;
 use crate::purge_tracker::use_purge_tracker;
 use crate::time::format_local;
 
@@ -155,7 +156,7 @@ fn PurgeRow(
     // A purge frees messages, not the files they used: the next step is the room's media.
     let review_media = match (&purge.state, &purge.room_id) {
         (TrackState::Server(PurgeState::Complete), Some(room_id)) => Some((
-            format!("/media?room={}", segment(room_id.as_str())),
+            navigation::app_url(&format!("media?room={}", segment(room_id.as_str()))),
             format!(
                 "Review its media: {} (the purge did not delete the files)",
                 purge

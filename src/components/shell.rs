@@ -17,7 +17,7 @@ pub fn Shell() -> impl IntoView {
     Effect::new(move |_| {
         if auth.session().get().is_none() {
             let here = navigation::current_path();
-            navigation::go_to_sign_in((here != "/").then_some(here.as_str()));
+            navigation::go_to_sign_in((here != navigation::PUBLIC_URL).then_some(here.as_str()));
         }
     });
 
@@ -49,12 +49,12 @@ fn Header() -> impl IntoView {
                 </span>
             </div>
             <nav aria-label="Sections" class="sections">
-                <A href="/" exact=true>
+                <A href=navigation::app_url("") exact=true>
                     "Overview"
                 </A>
-                <A href="/purge">"Purge history"</A>
-                <A href="/media">"Media"</A>
-                <A href="/storage">"Storage"</A>
+                <A href=navigation::app_url("purge")>"Purge history"</A>
+                <A href=navigation::app_url("media")>"Media"</A>
+                <A href=navigation::app_url("storage")>"Storage"</A>
             </nav>
             <div class="account">
                 <span>

@@ -5,6 +5,8 @@ use synapse_api::media::format_size;
 use synapse_api::path::segment;
 use synapse_api::reclaim::Bar;
 
+use crate::navigation;
+
 /// Bar widths are in this SVG's own units; the SVG scales to its box.
 const CHART_WIDTH: f64 = 400.0;
 
@@ -23,7 +25,7 @@ pub fn UsageChart(
             {bars
                 .into_iter()
                 .map(|bar| {
-                    let href = format!("/media?user={}", segment(bar.user_id.as_str()));
+                    let href = navigation::app_url(&format!("media?user={}", segment(bar.user_id.as_str())));
                     let size = format_size(bar.bytes);
                     // A sliver stays visible for tiny shares.
                     let width = (bar.share * CHART_WIDTH).max(2.0);

@@ -27,6 +27,7 @@ use crate::components::choice::Choice;
 use crate::components::error_view::ErrorView;
 use crate::components::room_picker::RoomPicker;
 use crate::components::thumbnail::Thumbnail;
+use crate::navigation;
 use crate::time::format_local;
 
 /// Longer lists keep only the rows near the screen in the page, so that 1,000 rows
@@ -204,7 +205,7 @@ fn UserSearch() -> impl IntoView {
                     <p role="status">{format!("{} user(s) found.", list.total)}</p>
                     <ul class="results">
                         {list.users.into_iter().map(|user| {
-                            let href = format!("/media?user={}", segment(user.name.as_str()));
+                            let href = navigation::app_url(&format!("media?user={}", segment(user.name.as_str())));
                             let label = format!("Media of {}", user.name);
                             view! {
                                 <li>

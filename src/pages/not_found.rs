@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+use crate::navigation;
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     let path = use_location().pathname;
@@ -12,7 +14,7 @@ pub fn NotFound() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p>"There is no page at " <code>{move || path.get()}</code> " in this console."</p>
             <p>
-                <A href="/">"Go to the overview"</A>
+                <A href=navigation::app_url("")>"Go to the overview"</A>
             </p>
         </main>
     }

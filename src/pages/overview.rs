@@ -9,6 +9,7 @@ use synapse_api::ApiError;
 
 use crate::api::use_api;
 use crate::components::error_view::ErrorView;
+use crate::navigation;
 use crate::session::use_auth;
 
 #[component]
@@ -81,15 +82,15 @@ pub fn Overview() -> impl IntoView {
             </Transition>
         </section>
         <section class="sections-grid" aria-label="What you can do">
-            <A href="/purge">
+            <A href=navigation::app_url("purge")>
                 <strong>"Purge history"</strong>
                 <span>"Delete a room's old messages up to an event or a date, and follow each purge to its end."</span>
             </A>
-            <A href="/media">
+            <A href=navigation::app_url("media")>
                 <strong>"Media"</strong>
                 <span>"Find a room's or a user's media; quarantine, protect or delete it; free disk space."</span>
             </A>
-            <A href="/storage">
+            <A href=navigation::app_url("storage")>
                 <strong>"Storage"</strong>
                 <span>"See which users' media fill the disk; delete old media after a dry run; purge the remote cache."</span>
             </A>

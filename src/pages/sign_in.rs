@@ -40,11 +40,11 @@ fn SignInPage() -> impl IntoView {
     let notice = take_notice();
 
     // Signed in (now, or already on arrival): go where the person was going, or to
-    // the console's home ("./" is relative to the sign-in page, so sub-paths work).
+    // the console's home.
     Effect::new(move |_| {
         if auth.session().get().is_some() {
             let next = safe_return_path(navigation::next_param().as_deref());
-            navigation::replace(next.as_deref().unwrap_or("./"));
+            navigation::replace(next.as_deref().unwrap_or(navigation::PUBLIC_URL));
         }
     });
 

@@ -15,6 +15,7 @@ use crate::components::delete_old_media::DeleteOldMedia;
 use crate::components::error_view::ErrorView;
 use crate::components::remote_cache::PurgeRemoteCache;
 use crate::components::usage_chart::UsageChart;
+use crate::navigation;
 
 /// Bars in the chart.
 const TOP_USERS: usize = 10;
@@ -179,7 +180,7 @@ fn UsersTable() -> impl IntoView {
                                         {list.users.into_iter().map(|u| {
                                             let who = u.user_id.as_ref().map(ToString::to_string);
                                             let link = u.user_id.as_ref().map(|id| {
-                                                let href = format!("/media?user={}", segment(id.as_str()));
+                                                let href = navigation::app_url(&format!("media?user={}", segment(id.as_str())));
                                                 let label = format!("Show media of {id}");
                                                 view! { <a href=href aria-label=label>"Show media"</a> }
                                             });
@@ -246,7 +247,7 @@ fn RoomSizes() -> impl IntoView {
                                 </thead>
                                 <tbody>
                                     {list.rooms.into_iter().map(|room| {
-                                        let href = format!("/purge?room={}", segment(room.room_id.as_str()));
+                                        let href = navigation::app_url(&format!("purge?room={}", segment(room.room_id.as_str())));
                                         let label = format!("Purge history of {}", room.room_id);
                                         view! {
                                             <tr>

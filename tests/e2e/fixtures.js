@@ -78,16 +78,51 @@ export async function seriousA11yViolations(page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
+/**
+ * Reports every Content-Security-Policy violation in the context's pages to `record`:
+ * a `securitypolicyviolation` listener added before any page script (Playwright's
+ * init scripts and bindings are not subject to the page's policy).
+ */
+async function watchCsp(context, record) {
+  await context.exposeBinding('__reportCspViolation', (_source, violation) => record(violation));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__reportCspViolation({
+        directive: e.effectiveDirective,
+        blocked: e.blockedURI,
+        at: `${e.sourceFile}:${e.lineNumber}`,
+        sample: e.sample,
+      });
+    }, true);
+  });
+}
+
 export const test = base.extend({
-  page: async ({ page, context }, use) => {
+  /**
+   * The test's Content-Security-Policy violations so far, as the page reported them
+   * (`{ directive, blocked, at, sample }`) or as Chromium logged them (`{ log }`).
+   * Any left at the end fails the test: a test that provokes one on purpose removes it.
+   */
+  cspViolations: async ({}, use) => {
+    await use([]);
+  },
+  page: async ({ page, context, cspViolations }, use) => {
     const urls = [];
     const logs = [];
+    await watchCsp(context, (violation) => cspViolations.push(violation));
     page.on('request', (request) => urls.push(request.url()));
-    page.on('console', (message) => logs.push(message.text()));
+    page.on('console', (message) => {
+      const text = message.text();
+      logs.push(text);
+      // Chromium's own messages: "Refused to …", and any warning about the policy itself.
+      if (/Content Security Policy|Content-Security-Policy|^Refused to /i.test(text)) cspViolations.push({ log: text });
+    });
     page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
     await use(page);
-    // Invariants, after every test: the token never travels in a URL, never reaches
-    // the console log, and nothing is kept outside sessionStorage.
+    // Invariants, after every test: the app ran under the policy it is deployed with,
+    // the token never travels in a URL, never reaches the console log, and nothing is
+    // kept outside sessionStorage.
+    expect(cspViolations, 'the Content-Security-Policy blocked something').toEqual([]);
     for (const url of urls) {
       expect(url, 'a request URL carries a token').not.toMatch(/access_token|syt_/);
     }

@@ -65,6 +65,25 @@ export async function call(base, method, route, token, body) {
   return res.json();
 }
 
+/**
+ * The Content-Security-Policy the build wrote (dist/csp.txt), with connect-src set to
+ * loopback, where a deployer sets their homeserver's origin: the suite runs several
+ * homeservers (Synapses of their own, a fake one) on ports chosen at run time.
+ */
+export function testPolicy(dist) {
+  const file = path.join(dist, 'csp.txt');
+  if (!existsSync(file)) throw new Error('dist/csp.txt is missing: build with scripts/build.sh (make dist)');
+  const built = readFileSync(file, 'utf8').trim();
+  const origins = ['http://127.0.0.1:*'];
+  const directives = built.split(';').map((d) => d.trim()).filter(Boolean);
+  if (!directives.some((d) => d.startsWith('connect-src '))) {
+    throw new Error(`dist/csp.txt has no connect-src: ${built}`);
+  }
+  return directives
+    .map((d) => (d.startsWith('connect-src ') ? `connect-src 'self' ${origins.join(' ')}` : d))
+    .join('; ');
+}
+
 export function killPid(pid) {
   try {
     process.kill(pid, 'SIGTERM');
