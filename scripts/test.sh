@@ -58,6 +58,10 @@ run_counted "native unit tests" cargo cargo test -p synapse-api
 run_counted "browser tests (wasm-bindgen-test, headless Chromium)" cargo \
   cargo test -p synapse-console --target wasm32-unknown-unknown
 check "release build (trunk, wasm-opt, both bundles)" bash scripts/build.sh
+# The same under a sub-path, for tests/e2e/subpath.spec.js (built second, so that
+# dist/ stays the root build).
+check "release build under /admin/ (sub-path deployment)" \
+  env PUBLIC_URL=/admin/ DIST=.work/dist-admin bash scripts/build.sh
 run_counted "end-to-end tests (Playwright, real Synapse)" node \
   npx playwright test -c tests/e2e/playwright.config.js
 
