@@ -206,7 +206,7 @@ fn UserSearch() -> impl IntoView {
                     <ul class="results">
                         {list.users.into_iter().map(|user| {
                             let href = navigation::app_url(&format!("media?user={}", segment(user.name.as_str())));
-                            let label = format!("Media of {}", user.name);
+                            let label = format!("Show media of {}", user.name);
                             view! {
                                 <li>
                                     <span class="result-name">{user.displayname.clone().unwrap_or_default()}</span>
