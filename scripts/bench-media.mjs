@@ -1,22 +1,13 @@
 // Part of `make bench`: a user with 1,000 media on a throwaway Synapse; time from the
 // list's response arriving to its 1,000 rows being in the page, and how many
 // thumbnails were fetched for it (only rows on screen should be).
-import { chromium } from '@playwright/test';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import { call, killPid, makePng, ROOT, serveStatic, synapseAt } from '../tests/e2e/harness.js';
-import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
+import { call, makePng } from '../tests/e2e/harness.js';
+import { onThrowawaySynapse, signInAsAdmin } from './bench-env.mjs';
 
 const ITEMS = 1000;
-const dir = path.join(ROOT, '.work', 'bench', 'synapse');
-
 
 export async function benchMedia(dist) {
-  rmSync(dir, { recursive: true, force: true });
-  const server = synapseAt(dir, 'start');
-  const web = await serveStatic(dist);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  try {
+  return onThrowawaySynapse('synapse', dist, async ({ server, web, browser }) => {
     const base = server.base_url;
     const user = '@many:localhost';
     await call(base, 'PUT', `/_synapse/admin/v2/users/${encodeURIComponent(user)}`, server.admin.access_token, { password: 'many-pass-123' });
@@ -37,11 +28,7 @@ export async function benchMedia(dist) {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const thumbnails = [];
     page.on('request', (r) => r.url().includes('/media/thumbnail/') && thumbnails.push(r.url()));
-    await page.goto(`${web.url}/signin?next=${encodeURIComponent(`/media?user=${user}`)}`);
-    await page.getByLabel('Homeserver').fill(base);
-    await page.getByLabel('User name', { exact: true }).fill('admin');
-    await page.getByLabel('Password', { exact: true }).fill(server.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsAdmin(page, web, server, `/media?user=${user}`);
     await page.getByTestId('media-summary').waitFor();
     await page.evaluate((items) => {
       new PerformanceObserver((list) => {
@@ -72,9 +59,5 @@ export async function benchMedia(dist) {
     await page.waitForTimeout(500);
     const lastShown = await page.locator(`table.media tbody tr[aria-rowindex="${ITEMS + 1}"]`).count();
     return { items: ITEMS, seededMs: seeded, renderMs, rowsInPage: inPage, lastRowAfterScroll: lastShown === 1, thumbnailRequests: requested, visibleRows: visible };
-  } finally {
-    await browser.close();
-    killPid(web.pid);
-    synapseAt(dir, 'stop');
-  }
+  });
 }

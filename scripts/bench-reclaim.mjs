@@ -1,17 +1,12 @@
 // Part of `make bench`: the reclaim dry run over a throwaway Synapse with 50 users of
 // 40 media each: time from "Dry run" to its result in the page, and how many requests
 // it made (budget: under 5 s, and no more requests than users + listing pages).
-import { chromium } from '@playwright/test';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import { call, killPid, ROOT, serveStatic, synapseAt } from '../tests/e2e/harness.js';
-import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
+import { call } from '../tests/e2e/harness.js';
+import { onThrowawaySynapse, signInAsAdmin } from './bench-env.mjs';
 
 const USERS = 50;
 const MEDIA_EACH = 40;
 const IN_FLIGHT = 8;
-const dir = path.join(ROOT, '.work', 'bench', 'reclaim-synapse');
-
 
 /** Runs `task` on every item, `limit` at once. */
 async function pool(items, limit, task) {
@@ -22,11 +17,7 @@ async function pool(items, limit, task) {
 }
 
 export async function benchReclaim(dist) {
-  rmSync(dir, { recursive: true, force: true });
-  const server = synapseAt(dir, 'start');
-  const web = await serveStatic(dist);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  try {
+  return onThrowawaySynapse('reclaim-synapse', dist, async ({ server, web, browser }) => {
     const base = server.base_url;
     const admin = server.admin.access_token;
     const started = Date.now();
@@ -50,11 +41,7 @@ export async function benchReclaim(dist) {
 
     const context = await browser.newContext({ timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${web.url}/signin?next=%2Fstorage`);
-    await page.getByLabel('Homeserver').fill(base);
-    await page.getByLabel('User name', { exact: true }).fill('admin');
-    await page.getByLabel('Password', { exact: true }).fill(server.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsAdmin(page, web, server, '/storage');
     await page.getByTestId('media-totals').waitFor();
     const cut = new Date(Math.floor((Date.now() - 1000) / 1000) * 1000).toISOString().slice(0, 19);
     await page.getByLabel('Not used since', { exact: true }).fill(cut);
@@ -68,9 +55,5 @@ export async function benchReclaim(dist) {
     const mediaPages = requests.filter((p) => /\/users\/[^/]+\/media$/.test(p)).length;
     const listingPages = requests.length - mediaPages;
     return { users: USERS, mediaEach: MEDIA_EACH, seededMs, dryRunMs, requests: requests.length, mediaPages, listingPages, summary };
-  } finally {
-    await browser.close();
-    killPid(web.pid);
-    synapseAt(dir, 'stop');
-  }
+  });
 }
