@@ -22,7 +22,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
-for component in rustfmt clippy; do
+# rust-src: release builds rebuild std for size (scripts/build.sh).
+for component in rustfmt clippy rust-src; do
   if ! rustup component list --installed | grep -q "^$component"; then
     rustup component add "$component"
   fi
@@ -42,11 +43,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ] \
   cargo install --force wasm-bindgen-cli --version "$want"
 fi
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  say "installing Debian's chromium and chromium-driver"
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/zopfli ]; then
+  # zopfli: the release build's precompressed .gz files (scripts/precompress.mjs).
+  say "installing Debian's chromium, chromium-driver and zopfli"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
-  apt-get install -y -q chromium chromium-driver
+  apt-get install -y -q chromium chromium-driver zopfli
 fi
 
 # npm ci when node_modules is missing or older than the lock file.

@@ -4,7 +4,9 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use synapse_api::client::{self, Admin, LocalFuture, Transport};
-use synapse_api::{ApiError, Endpoint};
+use synapse_api::request::decode;
+use synapse_api::retry::RawResponse;
+use synapse_api::{ApiError, Endpoint, Request};
 
 use crate::session::Auth;
 
@@ -33,6 +35,14 @@ impl Api {
     }
 
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response, ApiError> {
+        let raw = self.send_request(endpoint.request()).await?;
+        decode(raw.status, &raw.body)
+    }
+
+    /// The part of [`Api::send`] that does not depend on the endpoint. It is not
+    /// generic, so its state machine is compiled once instead of once per endpoint
+    /// (that cost about 4 KB of wasm per endpoint).
+    async fn send_request(&self, request: Request) -> Result<RawResponse, ApiError> {
         let Some(session) = self.auth.current() else {
             return Err(ApiError::Matrix {
                 status: 401,
@@ -42,15 +52,16 @@ impl Api {
             });
         };
         let transport = self.transport();
-        let result = client::send(
+        let result = client::send_request(
             transport.as_ref(),
-            &session.homeserver,
+            session.homeserver.join(&request.path),
+            &request,
             Some(&session.access_token),
-            endpoint,
         )
         .await;
-        // Only the session that was refused ends, not one signed in meanwhile.
-        let refused = result.as_ref().is_err_and(ApiError::is_unauthorized);
+        // Only the session that was refused ends, not one signed in meanwhile. A
+        // refusal's status is in the raw answer: decoding it comes later.
+        let refused = result.as_ref().is_ok_and(|raw| raw.status == 401);
         if refused
             && self
                 .auth

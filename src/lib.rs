@@ -10,7 +10,6 @@ mod config;
 mod http;
 mod navigation;
 mod pages;
-mod panic_page;
 mod purge_tracker;
 mod rate_limit;
 mod session;
@@ -27,7 +26,6 @@ pub use api::{use_api, Api};
 pub use components::shell::Shell;
 pub use http::sleep;
 pub use pages::sign_in::SignInForm;
-pub use panic_page::render as render_panic_page;
 pub use purge_tracker::{PollEnv, PurgeTracker};
 pub use session::Auth;
 
@@ -36,15 +34,23 @@ pub use session::Auth;
 /// storage (the console keeps data in sessionStorage only, see `storage`).
 pub(crate) type Unshared<T> = StoredValue<T, leptos::prelude::LocalStorage>;
 
+/// Panics are logged with their message where the build keeps std's panic machinery
+/// (debug builds). Release builds abort at once without it (scripts/build.sh); in
+/// both, the trap that ends the instance is what boot.js turns into the crash page.
+fn log_panics() {
+    #[cfg(any(panic = "unwind", panic = "abort"))]
+    std::panic::set_hook(Box::new(console_error_panic_hook::hook));
+}
+
 /// Mounts the console on `<body>` (the `synapse-console` binary).
 pub fn start_console() {
-    panic_page::install();
+    log_panics();
     leptos::mount::mount_to_body(App);
 }
 
 /// Mounts the sign-in page on `<body>` (the `signin` binary, a smaller wasm).
 pub fn start_sign_in() {
-    panic_page::install();
+    log_panics();
     leptos::mount::mount_to_body(pages::sign_in::SignInApp);
 }
 

@@ -103,7 +103,8 @@ pub fn PurgesPanel() -> impl IntoView {
                     <tbody>
                         <For
                             each=move || tracker.purges().get()
-                            key=|p| (p.purge_id.clone(), format!("{:?}", p.state))
+                            // A row is rebuilt when its state changes.
+                            key=|p| (p.purge_id.clone(), p.state.clone())
                             let:purge
                         >
                             <PurgeRow purge now />

@@ -57,14 +57,11 @@ fn SignInPage() -> impl IntoView {
                 view! { <p class="notice" role=role>{notice.text()}</p> }
             })}
             <RateLimitNotice />
-            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match config.await {
-                        Ok(config) => view! { <SignInForm config /> }.into_any(),
-                        Err(message) => view! { <p class="error-view" role="alert">{message}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || match config.get() {
+                None => view! { <p role="status">"Loading…"</p> }.into_any(),
+                Some(Ok(config)) => view! { <SignInForm config /> }.into_any(),
+                Some(Err(message)) => view! { <p class="error-view" role="alert">{message}</p> }.into_any(),
+            }}
         </main>
     }
 }
@@ -198,38 +195,38 @@ pub fn SignInForm(
                 ]
                 value=kind
             />
-            <Show
-                when=move || kind.get() == CredentialKind::Password
-                fallback=move || {
-                    view! {
-                        <TextField
-                            label="Access token"
-                            id="token"
-                            value=token
-                            error=token_error
-                            hint="An admin's token, e.g. from Element: Settings, Help & About."
-                            kind="password"
-                        />
-                    }
+            {move || match kind.get() {
+                CredentialKind::Password => view! {
+                    <TextField
+                        label="User name"
+                        id="user"
+                        value=user
+                        error=user_error
+                        hint="Your localpart (admin) or full id (@admin:example.org)."
+                        autocomplete="username"
+                    />
+                    <TextField
+                        label="Password"
+                        id="password"
+                        value=password
+                        error=password_error
+                        kind="password"
+                        autocomplete="current-password"
+                    />
                 }
-            >
-                <TextField
-                    label="User name"
-                    id="user"
-                    value=user
-                    error=user_error
-                    hint="Your localpart (admin) or full id (@admin:example.org)."
-                    autocomplete="username"
-                />
-                <TextField
-                    label="Password"
-                    id="password"
-                    value=password
-                    error=password_error
-                    kind="password"
-                    autocomplete="current-password"
-                />
-            </Show>
+                    .into_any(),
+                CredentialKind::Token => view! {
+                    <TextField
+                        label="Access token"
+                        id="token"
+                        value=token
+                        error=token_error
+                        hint="An admin's token, e.g. from Element: Settings, Help & About."
+                        kind="password"
+                    />
+                }
+                    .into_any(),
+            }}
             <p class="form-error" role="alert">{form_error}</p>
             <div class="actions">
                 <button type="submit" class="primary" disabled=busy>

@@ -2,13 +2,16 @@
 // Tiny static file server for the built app (end-to-end tests and the demo). No dependencies.
 //
 //   node tests/e2e/static-server.mjs --root DIR --port PORT [--host 127.0.0.1]
-//        [--csp "policy string"] [--base /sub/path/]
+//        [--csp "policy string"] [--base /sub/path/] [--encodings br,gzip]
 //
 // - Serves files under --root with fixed content types and `Cache-Control: no-store`.
 // - A missing path gets <path>/index.html if there is one (the sign-in page), else
 //   index.html (client-side routes), except when it ends in an asset
 //   extension (/config.json, /x.js, /x.wasm, /x.css, ...): that is a real 404.
 // - Sends `Content-Security-Policy` on HTML responses when --csp is given.
+// - Like nginx `gzip_static` / `brotli_static`: when the browser accepts it, sends the
+//   build's precompressed copy (<file>.br, <file>.gz) as it is, in --encodings' order
+//   ("" sends only the plain files).
 // - With --base, only paths under that prefix are served, with the prefix stripped (the
 //   printed URL is still the server root; append the base yourself).
 // - Refuses path traversal. Port 0 picks a free port. Prints `listening http://HOST:PORT/`
@@ -39,6 +42,24 @@ const TYPES = {
 const ASSET_EXTENSIONS = new Set([...Object.keys(TYPES), ".woff", ".ttf", ".jpg", ".jpeg",
   ".gif", ".webp", ".webmanifest", ".ts", ".br", ".gz"]);
 
+// Content-Encoding → the extension of the build's precompressed copy.
+const PRECOMPRESSED = { br: ".br", gzip: ".gz" };
+
+/** The precompressed copy of `file` to send for this request, if any. */
+async function precompressed(req, file, encodings) {
+  const accepted = (req.headers["accept-encoding"] || "")
+    .toLowerCase()
+    .split(",")
+    .map((token) => token.trim().split(";")[0]);
+  for (const encoding of encodings) {
+    if (!accepted.includes(encoding)) continue;
+    const copy = file + PRECOMPRESSED[encoding];
+    const info = await fileStat(copy);
+    if (info) return { encoding, file: copy, info };
+  }
+  return null;
+}
+
 function options() {
   const { values } = parseArgs({
     options: {
@@ -47,6 +68,7 @@ function options() {
       host: { type: "string", default: "127.0.0.1" },
       csp: { type: "string" },
       base: { type: "string", default: "/" },
+      encodings: { type: "string", default: "br,gzip" },
     },
   });
   if (!values.root) {
@@ -55,7 +77,14 @@ function options() {
   }
   let base = values.base.startsWith("/") ? values.base : `/${values.base}`;
   if (!base.endsWith("/")) base += "/";
-  return { ...values, base, port: Number(values.port) };
+  const encodings = values.encodings.split(",").map((e) => e.trim()).filter(Boolean);
+  for (const e of encodings) {
+    if (!PRECOMPRESSED[e]) {
+      console.error(`static-server: --encodings takes br and gzip, not ${e}`);
+      process.exit(2);
+    }
+  }
+  return { ...values, base, encodings, port: Number(values.port) };
 }
 
 /** File info if `file` is a regular file, else null. */
@@ -117,11 +146,14 @@ function main() {
       return res.end(`${found.status}\n`);
     }
     const type = TYPES[path.extname(found.file).toLowerCase()] || "application/octet-stream";
-    const headers = { "Content-Type": type, "Content-Length": found.info.size };
+    const copy = await precompressed(req, found.file, opts.encodings);
+    const sent = copy || found;
+    const headers = { "Content-Type": type, "Content-Length": sent.info.size, Vary: "Accept-Encoding" };
+    if (copy) headers["Content-Encoding"] = copy.encoding;
     if (opts.csp && type.startsWith("text/html")) headers["Content-Security-Policy"] = opts.csp;
     res.writeHead(200, headers);
     if (req.method === "HEAD") return res.end();
-    createReadStream(found.file)
+    createReadStream(sent.file)
       .on("error", () => res.destroy())
       .pipe(res);
   });

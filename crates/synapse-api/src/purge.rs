@@ -355,7 +355,7 @@ pub struct TrackedPurge {
 }
 
 /// What is known of a followed purge.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum TrackState {
     Server(PurgeState),

@@ -67,7 +67,7 @@ pub struct PurgeStatus {
 }
 
 /// What the server says of a purge.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PurgeState {
     /// Running, or waiting its turn (at most 5 run at once).
