@@ -96,7 +96,7 @@ try {
   killPid(web.pid);
 }
 
-console.log('\nAssets in dist/ (release, opt-level z + LTO + wasm-opt -Oz); signin/ is the sign-in bundle:');
+console.log('\nAssets in dist/ (release: see scripts/build.sh); signin/ is the sign-in bundle; gzip and brotli are the shipped copies:');
 console.log('  file'.padEnd(48) + 'raw'.padStart(10) + 'gzip -9'.padStart(10) + 'gzip'.padStart(10) + 'brotli'.padStart(10));
 for (const a of assets) {
   console.log(`  ${a.name}`.padEnd(48) + [a.raw, a.gzip9, a.gzip, a.brotli].map((n) => kb(n).padStart(10)).join(''));
@@ -111,10 +111,10 @@ for (const [bundle, pick] of [['console', (a) => !a.name.startsWith('signin/')],
 // scripts/build.sh builds the console in a target directory of its own.
 const breakdown = wasmBreakdown(path.join(ROOT, 'target', 'console', 'wasm32-unknown-unknown', 'release', 'synapse-console.wasm'));
 if (breakdown) {
-  console.log('\nThe console wasm\'s code by crate, the ten largest (twiggy, before wasm-opt: read as shares):');
+  console.log('\nThe console wasm\'s code by crate, the ten largest (from cargo\'s wasm, before wasm-opt: read as shares):');
   for (const r of breakdown.rows) console.log(`  ${r.crate.padEnd(28)}${kb(r.bytes).padStart(10)}${(100 * r.share).toFixed(1).padStart(7)} %`);
 } else {
-  console.log('\n((no cargo wasm with names: no size by crate))');
+  console.log('\n(no console wasm in target/console: no size by crate)');
 }
 const appAssets = assets.filter((a) => ['wasm', 'js', 'css', 'html', 'svg'].includes(a.kind));
 const whole = appAssets.reduce((n, a) => n + a.gzip, 0);
