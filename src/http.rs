@@ -3,11 +3,14 @@
 //! It moves bytes and nothing else; the token, retries and decoding are decided in
 //! `synapse_api::client::send`, the one path every request takes.
 
+use std::cell::RefCell;
+
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use synapse_api::client::{LocalFuture, Transport};
 use synapse_api::retry::RawResponse;
 use synapse_api::session::AccessToken;
 use synapse_api::{ApiError, Method, Request};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::rate_limit::RateLimitWaits;
@@ -21,8 +24,69 @@ pub struct BrowserTransport {
 
 impl BrowserTransport {
     pub fn new(waits: RateLimitWaits) -> Self {
+        watch_policy_blocks();
         Self { waits }
     }
+}
+
+thread_local! {
+    /// The origins this page's Content-Security-Policy refused to connect to, as the
+    /// browser reported them; `None` until the listener is installed.
+    static BLOCKED_ORIGINS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// A fetch the policy refuses fails exactly like one to a server that is down; only
+/// the `securitypolicyviolation` event tells them apart. Installed once per page,
+/// before the first request.
+fn watch_policy_blocks() {
+    let first = BLOCKED_ORIGINS.with_borrow_mut(|blocked| {
+        let first = blocked.is_none();
+        blocked.get_or_insert_with(Vec::new);
+        first
+    });
+    let Some(window) = web_sys::window().filter(|_| first) else {
+        return;
+    };
+    let on_violation = Closure::<dyn FnMut(web_sys::SecurityPolicyViolationEvent)>::new(
+        |event: web_sys::SecurityPolicyViolationEvent| {
+            if event.effective_directive() != "connect-src" {
+                return;
+            }
+            if let Some(origin) = origin_of(&event.blocked_uri()) {
+                BLOCKED_ORIGINS.with_borrow_mut(|blocked| {
+                    let blocked = blocked.get_or_insert_with(Vec::new);
+                    if !blocked.contains(&origin) {
+                        blocked.push(origin);
+                    }
+                });
+            }
+        },
+    );
+    let _ = window.add_event_listener_with_callback(
+        "securitypolicyviolation",
+        on_violation.as_ref().unchecked_ref(),
+    );
+    // It listens for as long as the page lives.
+    on_violation.forget();
+}
+
+fn origin_of(url: &str) -> Option<String> {
+    web_sys::Url::new(url).ok().map(|url| url.origin())
+}
+
+/// Whether the policy refused a request to `url`'s origin. The browser may report the
+/// violation just after the fetch fails, hence one short wait before saying no.
+async fn blocked_by_policy(url: &str) -> Option<ApiError> {
+    let origin = origin_of(url)?;
+    let reported = || {
+        BLOCKED_ORIGINS.with_borrow(|blocked| blocked.as_ref().is_some_and(|b| b.contains(&origin)))
+    };
+    if !reported() {
+        sleep(50).await;
+    }
+    reported().then(|| ApiError::Blocked {
+        origin: origin.clone(),
+    })
 }
 
 fn network(err: gloo_net::Error) -> ApiError {
@@ -56,7 +120,10 @@ impl Transport for BrowserTransport {
                     .body(body.clone()),
                 None => builder.build(),
             };
-            let response = built.map_err(network)?.send().await.map_err(network)?;
+            let response = match built.map_err(network)?.send().await {
+                Ok(response) => response,
+                Err(err) => return Err(blocked_by_policy(&url).await.unwrap_or(network(err))),
+            };
             let status = response.status();
             let body = response.text().await.map_err(network)?;
             Ok(RawResponse { status, body })

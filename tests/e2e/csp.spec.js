@@ -3,8 +3,8 @@
 // and here: it is really sent, it really blocks, and the app works under it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from './harness.js';
-import { consoleUrl, expect, signInWithPassword, test } from './fixtures.js';
+import { killPid, ROOT, serveStatic, testPolicy } from './harness.js';
+import { consoleUrl, expect, server, sessionStorageOf, signInWithPassword, test } from './fixtures.js';
 
 const policy = () => process.env.CONSOLE_CSP;
 
@@ -80,4 +80,26 @@ test('signing in and every section work under the policy', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Media', level: 1 })).toBeVisible();
   await expect(page.getByRole('banner')).toContainText('Synapse');
   // The fixture then checks that nothing was blocked on the way.
+});
+
+test('a homeserver the policy leaves out is named, with the directive to fix', async ({ page, cspViolations }) => {
+  // The policy as built, before a deployer adds their homeserver: connect-src 'self' only.
+  const strict = testPolicy(path.join(ROOT, 'dist')).replace(/connect-src [^;]*/, "connect-src 'self'");
+  const web = await serveStatic(path.join(ROOT, 'dist'), ['--csp', strict]);
+  try {
+    await page.goto(`${web.url}/signin`);
+    await signInWithPassword(page);
+    const origin = new URL(server().base_url).origin;
+    const field = page.getByRole('alert').filter({ hasText: 'Content-Security-Policy' });
+    await expect(field).toContainText(`does not allow it to connect to ${origin}`);
+    await expect(field).toContainText(`Add ${origin} to connect-src`);
+    // Not "Could not reach …": the server is up, the browser refused.
+    await expect(page.getByText('Could not reach')).toHaveCount(0);
+    expect(await sessionStorageOf(page)).toEqual({});
+    // Provoked on purpose: the browser reported the blocked connection.
+    await expect.poll(() => cspViolations.some((v) => v.directive === 'connect-src')).toBe(true);
+    cspViolations.length = 0;
+  } finally {
+    killPid(web.pid);
+  }
 });

@@ -13,6 +13,10 @@ use serde::Deserialize;
 pub enum ApiError {
     /// No HTTP answer at all: server down, DNS, TLS, or a CORS/proxy block.
     Network { detail: String },
+    /// Not sent: the browser refused it, because the page's Content-Security-Policy
+    /// does not allow connecting to `origin` (connect-src). Otherwise it would look
+    /// like [`ApiError::Network`].
+    Blocked { origin: String },
     /// The server answered with a Matrix error body `{errcode, error}`.
     Matrix {
         status: u16,
@@ -58,7 +62,7 @@ impl ApiError {
 
     pub fn status(&self) -> Option<u16> {
         match self {
-            ApiError::Network { .. } => None,
+            ApiError::Network { .. } | ApiError::Blocked { .. } => None,
             ApiError::Matrix { status, .. }
             | ApiError::Http { status, .. }
             | ApiError::Decode { status, .. } => Some(*status),
@@ -108,6 +112,10 @@ impl ApiError {
     pub fn summary(&self) -> String {
         match self {
             ApiError::Network { .. } => "The server could not be reached.".into(),
+            ApiError::Blocked { origin } => format!(
+                "The browser did not send the request: this console's Content-Security-Policy \
+                 does not allow connecting to {origin}."
+            ),
             ApiError::Matrix { status: 401, .. } => "Your session has expired.".into(),
             ApiError::Matrix {
                 status: 403,
@@ -157,6 +165,10 @@ impl ApiError {
             ApiError::Network { .. } => {
                 "Check that the server is running and the address is right. A reverse proxy or \
                  CORS setting may also block /_synapse/admin from this page."
+            }
+            ApiError::Blocked { .. } => {
+                "Add the homeserver's origin to connect-src in the Content-Security-Policy that \
+                 the web server sends with this console, then reload the page."
             }
             ApiError::Matrix { status: 401, .. } => "Sign in again.",
             ApiError::Matrix { status: 403, .. } => {
@@ -263,11 +275,25 @@ mod tests {
                 status: 200,
                 detail: "missing field".into(),
             },
+            ApiError::Blocked {
+                origin: "https://matrix.example.org".into(),
+            },
         ];
         for e in all {
             assert!(!e.summary().is_empty());
             assert!(!e.next_step().is_empty());
         }
+    }
+
+    #[test]
+    fn a_policy_block_names_the_origin_and_the_directive() {
+        let e = ApiError::Blocked {
+            origin: "https://matrix.example.org".into(),
+        };
+        assert_eq!(e.status(), None);
+        assert!(e.summary().contains("https://matrix.example.org"));
+        assert!(e.summary().contains("Content-Security-Policy"));
+        assert!(e.next_step().contains("connect-src"));
     }
 
     #[test]

@@ -163,6 +163,10 @@ pub enum SignInFailure {
     Unreachable {
         base: BaseUrl,
     },
+    /// The console's Content-Security-Policy does not let it connect to `origin`.
+    Blocked {
+        origin: String,
+    },
     /// Something answered, but not as Synapse's admin API.
     NotSynapse {
         base: BaseUrl,
@@ -201,6 +205,12 @@ impl SignInFailure {
                  is, a reverse proxy or its CORS settings may be blocking /_synapse/admin from \
                  this page."
             ),
+            SignInFailure::Blocked { origin } => format!(
+                "This console's Content-Security-Policy does not allow it to connect to \
+                 {origin}, so the browser did not send the request. Add {origin} to connect-src \
+                 in the policy your web server sends with the console (README: Deploying), then \
+                 reload this page."
+            ),
             SignInFailure::NotSynapse { base, error } => format!(
                 "{base} answered, but not as a Synapse admin API ({}). Check the address, and \
                  that a reverse proxy forwards /_synapse/admin to Synapse.",
@@ -233,6 +243,7 @@ impl SignInFailure {
         match self {
             SignInFailure::NotAllowed { .. }
             | SignInFailure::Unreachable { .. }
+            | SignInFailure::Blocked { .. }
             | SignInFailure::NotSynapse { .. } => Field::Homeserver,
             SignInFailure::WrongPassword => Field::Password,
             SignInFailure::BadToken => Field::Token,
@@ -282,6 +293,7 @@ pub async fn sign_in(
             .await
             .map_err(|error| match error {
                 ApiError::Network { .. } => SignInFailure::Unreachable { base: base.clone() },
+                ApiError::Blocked { origin } => SignInFailure::Blocked { origin },
                 error => rate_limited(&error).unwrap_or(SignInFailure::NotSynapse {
                     base: base.clone(),
                     error,
@@ -510,6 +522,30 @@ mod tests {
             urls[1],
             "POST http://127.0.0.1:8008/_matrix/client/v3/login"
         );
+    }
+
+    #[test]
+    fn a_request_the_page_policy_blocked_says_which_origin_to_allow() {
+        let t = ScriptedTransport::new(vec![]);
+        t.answers.borrow_mut().push_back(Err(ApiError::Blocked {
+            origin: "http://127.0.0.1:8008".into(),
+        }));
+        let failure =
+            run(sign_in(&t, plan(CredentialKind::Token), &Config::default())).unwrap_err();
+        assert_eq!(
+            failure,
+            SignInFailure::Blocked {
+                origin: "http://127.0.0.1:8008".into()
+            }
+        );
+        assert_eq!(failure.field(), Field::Homeserver);
+        let message = failure.message();
+        assert!(message.contains("Content-Security-Policy"), "{message}");
+        assert!(
+            message.contains("Add http://127.0.0.1:8008 to connect-src"),
+            "{message}"
+        );
+        assert_eq!(t.urls().len(), 1, "not retried");
     }
 
     #[test]
