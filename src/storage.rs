@@ -14,6 +14,8 @@ pub enum Key {
     Notice,
     /// The purges this tab follows, per homeserver.
     Purges,
+    /// The last delete-old-media dry run and its delete (`reclaim::SavedReclaim`).
+    Reclaim,
 }
 
 impl Key {
@@ -23,6 +25,7 @@ impl Key {
             Key::LastSignIn => "synapse-console.last-sign-in",
             Key::Notice => "synapse-console.notice",
             Key::Purges => "synapse-console.purges",
+            Key::Reclaim => "synapse-console.reclaim",
         }
     }
 }

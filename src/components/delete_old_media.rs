@@ -10,7 +10,7 @@ use synapse_api::media::format_size;
 use synapse_api::path::segment;
 use synapse_api::reclaim::{
     compare, dry_run, validate_delete_old, DeleteOldErrors, DeleteOldForm, DeleteOldRule,
-    DryRunReport, ScanPhase, ScanProgress, SizeUnit,
+    DryRunReport, SavedReclaim, ScanPhase, ScanProgress, SizeUnit,
 };
 use synapse_api::ApiError;
 
@@ -18,6 +18,7 @@ use crate::api::use_api;
 use crate::components::error_view::ErrorView;
 use crate::components::field::DateTimeField;
 use crate::navigation;
+use crate::storage::{self, Key};
 use crate::time::{format_local, now_ms, offset_minutes_at};
 
 /// Rows of the "largest files" table.
@@ -39,6 +40,13 @@ fn describe_rule(rule: &DeleteOldRule) -> String {
         "not used since {} and {size}; {avatars}",
         format_local(rule.before_ts)
     )
+}
+
+/// The last dry run (and delete) kept in this tab for `homeserver`, if any.
+fn saved_for(homeserver: &str) -> Option<SavedReclaim> {
+    storage::read(Key::Reclaim)
+        .and_then(|json| SavedReclaim::from_json(&json))
+        .filter(|saved| saved.homeserver == homeserver)
 }
 
 fn describe_progress(p: &ScanProgress) -> String {
@@ -66,6 +74,14 @@ pub fn DeleteOldMedia() -> impl IntoView {
     let errors = RwSignal::new(DeleteOldErrors::default());
     let scan = RwSignal::new(ScanProgress::default());
     let cancel = RwSignal::new(false);
+    let homeserver = api
+        .auth()
+        .current()
+        .map(|s| s.homeserver.to_string())
+        .unwrap_or_default();
+    // When the shown dry run ended: `None` for one run on this page, else the time of
+    // the one read back after a reload.
+    let restored_at = RwSignal::new(None::<u64>);
 
     let dry = Action::new_local(move |rule: &DeleteOldRule| {
         let rule = *rule;
@@ -109,6 +125,51 @@ pub fn DeleteOldMedia() -> impl IntoView {
         }
     });
 
+    // A reload shows the last dry run and delete again; each new result replaces them.
+    let saved = saved_for(&homeserver);
+    if let Some(saved) = saved.clone() {
+        restored_at.set(Some(saved.ran_at_ms));
+        dry.value().set(Some(Ok(saved.report.clone())));
+        if let Some(deleted) = saved.deleted {
+            delete.value().set(Some(Ok((saved.report, deleted))));
+        }
+    }
+    let save = StoredValue::new(saved);
+    Effect::new(move |_| {
+        let Some(Ok(report)) = dry.value().get() else {
+            return;
+        };
+        if restored_at.get_untracked().is_some() {
+            return; // the one read back
+        }
+        let fresh = SavedReclaim {
+            homeserver: api
+                .auth()
+                .current()
+                .map(|s| s.homeserver.to_string())
+                .unwrap_or_default(),
+            ran_at_ms: now_ms(),
+            report,
+            deleted: None,
+        };
+        storage::write(Key::Reclaim, &fresh.to_json());
+        save.set_value(Some(fresh));
+    });
+    Effect::new(move |_| {
+        let Some(Ok((_, deleted))) = delete.value().get() else {
+            return;
+        };
+        save.update_value(|saved| {
+            if let Some(saved) = saved
+                .as_mut()
+                .filter(|s| s.deleted.as_ref() != Some(&deleted))
+            {
+                saved.deleted = Some(deleted);
+                storage::write(Key::Reclaim, &saved.to_json());
+            }
+        });
+    });
+
     let on_dry_run = move |ev: SubmitEvent| {
         ev.prevent_default();
         let form = DeleteOldForm {
@@ -118,6 +179,7 @@ pub fn DeleteOldMedia() -> impl IntoView {
             keep_avatars: keep_avatars.get_untracked(),
         };
         delete.value().set(None);
+        restored_at.set(None);
         match validate_delete_old(&form, now_ms(), offset_minutes_at) {
             Ok(rule) => {
                 errors.set(DeleteOldErrors::default());
@@ -206,7 +268,18 @@ pub fn DeleteOldMedia() -> impl IntoView {
             {move || match dry.value().get() {
                 None => ().into_any(),
                 Some(Err(error)) => view! { <ErrorView error /> }.into_any(),
-                Some(Ok(report)) => view! { <DryRunResult report delete /> }.into_any(),
+                Some(Ok(report)) => view! {
+                    {move || restored_at.get().map(|at| view! {
+                        <p class="hint" data-testid="dry-run-restored">
+                            {format!(
+                                "This dry run ended at {}, before the page was reloaded: run it again for the files as they are now.",
+                                format_local(at)
+                            )}
+                        </p>
+                    })}
+                    <DryRunResult report delete />
+                }
+                .into_any(),
             }}
         </section>
     }

@@ -200,9 +200,21 @@ test('the dry run lists exactly what the delete removes; guarded files and avata
     'room-avatar.png', 'big-new.bin', 'alice-new.bin'];
   for (const name of survivors) expect(await infoStatus(name), name).toBe(200);
 
+  // A reload keeps the dry run and what the delete removed (it cannot be undone), dated,
+  // and the delete is not offered again.
+  await page.reload();
+  await expect(page.getByTestId('dry-run-restored')).toContainText('before the page was reloaded');
+  await expect(page.getByTestId('dry-run-summary')).toContainText('The dry run found 4 file(s)');
+  expect(await previewedIds(page)).toEqual(expected.map(mediaId).sort());
+  await expect(page.getByTestId('delete-result')).toContainText('The server deleted 4 file(s); the dry run found 4.');
+  // The deleted ids, in a closed <details>.
+  await expect(page.getByTestId('delete-result').getByRole('listitem', { includeHidden: true })).toHaveCount(4);
+  await expect(page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: /^Delete 4 files/ })).toBeDisabled();
+
   // Without keeping avatars, the profile picture and the room avatar go too.
   await dryRun(page, { keepAvatars: false });
   await expect(page.getByTestId('dry-run-summary')).toContainText('The dry run found 2 file(s)');
+  await expect(page.getByTestId('dry-run-restored'), 'a new dry run replaces the one read back').toHaveCount(0);
   expect(await previewedIds(page)).toEqual(['avatar.png', 'room-avatar.png'].map(mediaId).sort());
   await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: /^Delete 2 files/ }).click();
   await expect(page.getByTestId('delete-result')).toContainText('The server deleted 2 file(s); the dry run found 2.');

@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 use crate::client::{Admin, LocalFuture};
+use crate::endpoints::media::DeletedMedia;
 use crate::endpoints::media::{MediaDetails, MediaOrder, UserMedia};
 use crate::endpoints::rooms::{ListRooms, RoomDetails};
 use crate::endpoints::statistics::{UsageOrder, UserMediaUsage, UserUsage};
@@ -15,6 +16,7 @@ use crate::ids::{MediaId, RoomId, ServerName, UserId};
 use crate::media::run_bulk;
 use crate::purge::LocalDateTime;
 use crate::Endpoint;
+use serde::{Deserialize, Serialize};
 
 /// Synapse refuses a `before_ts` below this (Dec 1970 in ms, year 2920 in seconds):
 /// it is how it catches a timestamp given in seconds by mistake.
@@ -154,7 +156,7 @@ pub struct DeleteOldErrors {
 }
 
 /// Which local files a delete by age and size removes, as Synapse decides it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeleteOldRule {
     pub before_ts: u64,
     pub size_gt: u64,
@@ -216,7 +218,7 @@ pub fn verdict(
 }
 
 /// How many files the rule keeps, and why.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeptTally {
     pub used_since: u64,
     pub not_larger: u64,
@@ -239,7 +241,7 @@ impl KeptTally {
 }
 
 /// A file the delete would remove.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     pub media_id: MediaId,
     pub uploader: UserId,
@@ -268,7 +270,7 @@ pub enum ScanPhase {
 }
 
 /// What the dry run found.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DryRunReport {
     pub rule: Option<DeleteOldRule>,
     /// Largest first.
@@ -296,6 +298,30 @@ impl DryRunReport {
             && self.unreadable.is_empty()
             && self.unattributed_files == 0
             && self.rooms_unchecked == 0
+    }
+}
+
+/// The last dry run, and the delete that followed it if one did, as kept in the tab
+/// (sessionStorage) so that a reload shows them again: the delete cannot be undone,
+/// and what it removed would otherwise be lost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedReclaim {
+    /// The homeserver (base URL) it was made on: shown only there.
+    pub homeserver: String,
+    /// When the dry run ended (ms since the epoch).
+    pub ran_at_ms: u64,
+    pub report: DryRunReport,
+    pub deleted: Option<DeletedMedia>,
+}
+
+impl SavedReclaim {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// `None` for anything unreadable (an older format, a hand-edited value).
+    pub fn from_json(json: &str) -> Option<Self> {
+        serde_json::from_str(json).ok()
     }
 }
 
@@ -1026,5 +1052,34 @@ mod tests {
         ))
         .unwrap_err();
         assert!(e.is_forbidden());
+    }
+
+    #[test]
+    fn a_saved_dry_run_and_delete_read_back_as_they_were() {
+        let saved = SavedReclaim {
+            homeserver: "http://127.0.0.1:8008/".into(),
+            ran_at_ms: 1_700_000_000_000,
+            report: DryRunReport {
+                rule: Some(rule(1000, 1024, true)),
+                candidates: vec![Candidate {
+                    media_id: "abc".parse().unwrap(),
+                    uploader: "@alice:t.l".parse().unwrap(),
+                    name: Some("<b>cat</b>.png".into()),
+                    size: 2048,
+                    last_used_ts: 900,
+                }],
+                bytes: 2048,
+                unreadable: vec![("@bob:t.l".parse().unwrap(), "HTTP 500".into())],
+                complete: true,
+                ..DryRunReport::default()
+            },
+            deleted: Some(DeletedMedia {
+                deleted_media: vec!["abc".into()],
+                total: 1,
+            }),
+        };
+        assert_eq!(SavedReclaim::from_json(&saved.to_json()), Some(saved));
+        assert_eq!(SavedReclaim::from_json("{\"homeserver\":1}"), None);
+        assert_eq!(SavedReclaim::from_json(""), None);
     }
 }

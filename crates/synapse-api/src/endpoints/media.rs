@@ -242,7 +242,7 @@ pub struct DeleteUserMediaPage {
     pub limit: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub struct DeletedMedia {
     #[serde(default)]
     pub deleted_media: Vec<String>,
