@@ -96,7 +96,11 @@ test('a user\'s media pages and sorts; bad input is refused before any request',
   await page.getByLabel('Sort by').selectOption('media_length');
   await expect(page.locator('table.media tbody tr[aria-rowindex]').first()).toContainText(/KiB|bytes/);
   const firstBig = await page.locator('table.media tbody tr[aria-rowindex]').first().innerText();
+  // The new order's answer must be in before the requests below are counted.
+  const ascending = page.waitForResponse((r) => r.url().includes('order_by=media_length&dir=f'));
   await page.getByLabel('Order').selectOption('asc');
+  await ascending;
+  await expect(page.locator('table.media tbody tr[aria-rowindex]').first()).toBeVisible();
   await expect(page.locator('table.media tbody tr[aria-rowindex]').first()).not.toHaveText(firstBig);
 
   const sent = [];
