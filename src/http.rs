@@ -3,7 +3,7 @@
 //! It moves bytes and nothing else; the token, retries and decoding are decided in
 //! `synapse_api::client::send`, the one path every request takes.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use synapse_api::client::{LocalFuture, Transport};
@@ -31,20 +31,16 @@ impl BrowserTransport {
 
 thread_local! {
     /// The origins this page's Content-Security-Policy refused to connect to, as the
-    /// browser reported them; `None` until the listener is installed.
-    static BLOCKED_ORIGINS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    /// browser reported them.
+    static BLOCKED_ORIGINS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static WATCHING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// A fetch the policy refuses fails exactly like one to a server that is down; only
 /// the `securitypolicyviolation` event tells them apart. Installed once per page,
 /// before the first request.
 fn watch_policy_blocks() {
-    let first = BLOCKED_ORIGINS.with_borrow_mut(|blocked| {
-        let first = blocked.is_none();
-        blocked.get_or_insert_with(Vec::new);
-        first
-    });
-    let Some(window) = web_sys::window().filter(|_| first) else {
+    let Some(window) = web_sys::window().filter(|_| !WATCHING.replace(true)) else {
         return;
     };
     let on_violation = Closure::<dyn FnMut(web_sys::SecurityPolicyViolationEvent)>::new(
@@ -54,7 +50,6 @@ fn watch_policy_blocks() {
             }
             if let Some(origin) = origin_of(&event.blocked_uri()) {
                 BLOCKED_ORIGINS.with_borrow_mut(|blocked| {
-                    let blocked = blocked.get_or_insert_with(Vec::new);
                     if !blocked.contains(&origin) {
                         blocked.push(origin);
                     }
@@ -78,9 +73,7 @@ fn origin_of(url: &str) -> Option<String> {
 /// violation just after the fetch fails, hence one short wait before saying no.
 async fn blocked_by_policy(url: &str) -> Option<ApiError> {
     let origin = origin_of(url)?;
-    let reported = || {
-        BLOCKED_ORIGINS.with_borrow(|blocked| blocked.as_ref().is_some_and(|b| b.contains(&origin)))
-    };
+    let reported = || BLOCKED_ORIGINS.with_borrow(|blocked| blocked.contains(&origin));
     if !reported() {
         sleep(50).await;
     }

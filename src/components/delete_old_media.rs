@@ -127,6 +127,7 @@ pub fn DeleteOldMedia() -> impl IntoView {
 
     // A reload shows the last dry run and delete again; each new result replaces them.
     let saved = saved_for(&homeserver);
+    let homeserver = StoredValue::new(homeserver);
     if let Some(saved) = saved.clone() {
         restored_at.set(Some(saved.ran_at_ms));
         dry.value().set(Some(Ok(saved.report.clone())));
@@ -143,11 +144,7 @@ pub fn DeleteOldMedia() -> impl IntoView {
             return; // the one read back
         }
         let fresh = SavedReclaim {
-            homeserver: api
-                .auth()
-                .current()
-                .map(|s| s.homeserver.to_string())
-                .unwrap_or_default(),
+            homeserver: homeserver.get_value(),
             ran_at_ms: now_ms(),
             report,
             deleted: None,
