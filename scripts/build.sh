@@ -54,6 +54,9 @@ for (const file of process.argv.slice(1)) {
   }
 }' "$DIST/index.html" "$DIST/signin/index.html"
 
+# wasm-bindgen's glue and boot.js, minified (trunk's --minify skips the glue).
+node scripts/minify-js.mjs "$DIST"
+
 # .gz and .br copies of every asset, for servers that send them as they are.
 node scripts/precompress.mjs "$DIST"
 

@@ -35,6 +35,13 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
 fi
 
 [ -f Cargo.lock ] || cargo generate-lockfile
+# trunk builds offline, so every crate a build needs must be in cargo's cache first:
+# the project's, and std's own, which the release build compiles (build-std,
+# scripts/build.sh). Without the second, a new machine fails with "no matching
+# package named `moto-rt`". Both are no-ops once cached.
+cargo fetch --locked --quiet
+RUSTC_BOOTSTRAP=1 cargo fetch --locked --quiet \
+  --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
 want="$(bindgen_version)"
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ] \
   || [ "$(wasm-bindgen-test-runner --version 2>/dev/null)" != "wasm-bindgen-test-runner $want" ]; then
