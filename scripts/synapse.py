@@ -2,6 +2,7 @@
 """Throwaway Synapse homeserver for tests and the demo (loopback only, offline).
 
     python scripts/synapse.py start --dir DIR [--port PORT] [--strict-login-ratelimit]
+                                    [--postgres HOST:PORT/DB]
     python scripts/synapse.py stop  --dir DIR
     python scripts/synapse.py seed  --dir DIR [--messages N] [--images N]
 
@@ -136,7 +137,19 @@ def tail(path, lines=40):
         return ""
 
 
-def write_config(d, port, strict_login):
+def database_config(d, postgres):
+    """SQLite in d, or a PostgreSQL database "HOST:PORT/DB" (user postgres, trust auth on
+    loopback; needs psycopg2 in the venv). Some admin endpoints, such as the rooms' database
+    sizes, exist on PostgreSQL only."""
+    if not postgres:
+        return {"name": "sqlite3", "args": {"database": os.path.join(d, "homeserver.db")}}
+    address, database = postgres.split("/", 1)
+    host, port = address.rsplit(":", 1)
+    return {"name": "psycopg2", "args": {"user": "postgres", "host": host, "port": int(port),
+                                          "database": database, "cp_min": 1, "cp_max": 5}}
+
+
+def write_config(d, port, strict_login, postgres=None):
     """Write homeserver.yaml and log config into d (keeping an existing secret/key)."""
     config_path = os.path.join(d, "homeserver.yaml")
     key_path = os.path.join(d, "signing.key")
@@ -164,7 +177,7 @@ def write_config(d, port, strict_login):
         "report_stats": False,
         "signing_key_path": key_path,
         "log_config": os.path.join(d, "log.config"),
-        "database": {"name": "sqlite3", "args": {"database": os.path.join(d, "homeserver.db")}},
+        "database": database_config(d, postgres),
         "media_store_path": os.path.join(d, "media_store"),
         "enable_media_repo": True,
         "max_upload_size": "50M",
@@ -251,7 +264,7 @@ def cmd_start(args):
     port = free_port(args.port or old.get("port") or 0)
     if args.port and port != args.port:
         raise SystemExit(f"port {args.port} is in use")
-    config_path, secret = write_config(d, port, args.strict_login_ratelimit)
+    config_path, secret = write_config(d, port, args.strict_login_ratelimit, args.postgres)
     base_url = f"http://127.0.0.1:{port}"
     started = time.monotonic()
     with open(os.path.join(d, "synapse.out"), "ab") as out:
@@ -388,6 +401,8 @@ def main():
     cmd["start"].add_argument("--port", type=int, default=0, help="default: previous or free")
     cmd["start"].add_argument("--strict-login-ratelimit", action="store_true",
                               help="keep rc_login low (one sign-in, then one per 5 s) to test 429 handling")
+    cmd["start"].add_argument("--postgres", metavar="HOST:PORT/DB",
+                              help="a PostgreSQL database instead of SQLite")
     cmd["seed"].add_argument("--messages", type=int, default=300)
     cmd["seed"].add_argument("--images", type=int, default=4)
     args = parser.parse_args()

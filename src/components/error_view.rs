@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use synapse_api::ApiError;
 
 /// Shows `error` in words, in an alert region, with a retry button when given one.
+/// A page's hint, if any, comes before the general advice.
 #[component]
 pub fn ErrorView(
     /// The failure to explain.
@@ -11,10 +12,14 @@ pub fn ErrorView(
     /// Runs the failed request again.
     #[prop(optional, into)]
     retry: Option<Callback<()>>,
+    /// What this failure usually means where it happens, when the page knows more.
+    #[prop(optional)]
+    hint: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <div class="error-view" role="alert">
             <p class="error-summary">{error.summary()}</p>
+            {hint.map(|hint| view! { <p>{hint}</p> })}
             <p>{error.next_step()}</p>
             {retry.map(|retry| {
                 view! {

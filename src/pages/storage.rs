@@ -4,7 +4,8 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use synapse_api::endpoints::statistics::{
-    is_postgres_only_refusal, RoomDatabaseSizes, UsageOrder, UserMediaUsage,
+    is_postgres_only_refusal, is_room_size_estimate_failure, RoomDatabaseSizes, UsageOrder,
+    UserMediaUsage,
 };
 use synapse_api::media::format_size;
 use synapse_api::path::segment;
@@ -214,6 +215,14 @@ fn UsersTable() -> impl IntoView {
     }
 }
 
+/// Why Synapse's room size estimate fails on PostgreSQL (see
+/// `is_room_size_estimate_failure`), in words for the person reading the page.
+const ROOM_SIZE_ESTIMATE_FAILED: &str =
+    "Synapse's estimate fails when PostgreSQL's statistics list no rooms for one of the \
+     tables it reads. Synapse no longer records rooms in one of them (event_edges), so on a \
+     server set up with a recent Synapse it fails every time; an empty table on a new server \
+     does too. Nothing is wrong with your rooms, and purging history still frees space.";
+
 /// The rooms that take the most database space, where Synapse can tell (PostgreSQL).
 #[component]
 fn RoomSizes() -> impl IntoView {
@@ -231,6 +240,9 @@ fn RoomSizes() -> impl IntoView {
                                  sizes only on PostgreSQL. Purging a room's history still frees \
                                  space; see Purge history."
                             </p>
+                        }.into_any(),
+                        Err(error) if is_room_size_estimate_failure(&error) => view! {
+                            <ErrorView error retry=move |()| sizes.refetch() hint=ROOM_SIZE_ESTIMATE_FAILED />
                         }.into_any(),
                         Err(error) => view! { <ErrorView error retry=move |()| sizes.refetch() /> }.into_any(),
                         Ok(list) if list.rooms.is_empty() => view! {

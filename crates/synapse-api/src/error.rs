@@ -140,6 +140,12 @@ impl ApiError {
             } if errcode == "M_UNRECOGNIZED" => {
                 format!("This server does not offer that request ({message}).")
             }
+            // Synapse's own 500 is a Matrix error: M_UNKNOWN, "Internal server error".
+            ApiError::Matrix {
+                status, message, ..
+            } if *status >= 500 => {
+                format!("The server failed while answering (HTTP {status}): {message}")
+            }
             ApiError::Matrix {
                 message, errcode, ..
             } => {
@@ -178,8 +184,9 @@ impl ApiError {
             ApiError::Matrix { errcode, .. } if errcode == "M_UNRECOGNIZED" => {
                 "The server may run an older Synapse, or a proxy may not forward /_synapse/admin."
             }
-            ApiError::Http { status, .. } if *status >= 500 => {
-                "Try again; if it keeps failing, check the Synapse logs."
+            ApiError::Matrix { status, .. } | ApiError::Http { status, .. } if *status >= 500 => {
+                "Nothing you entered caused this. Try again; if it keeps failing, the Synapse \
+                 log (homeserver.log) says why."
             }
             ApiError::Http { .. } => {
                 "A reverse proxy may be answering instead of Synapse: check that it forwards \
@@ -283,6 +290,27 @@ mod tests {
             assert!(!e.summary().is_empty());
             assert!(!e.next_step().is_empty());
         }
+    }
+
+    #[test]
+    fn a_synapse_500_is_the_server_s_fault_not_the_input_s() {
+        // Synapse's body for an exception, as Synapse 1.163 sends it.
+        let e = ApiError::from_status(
+            500,
+            r#"{"errcode":"M_UNKNOWN","error":"Internal server error"}"#,
+        );
+        assert_eq!(e.errcode(), Some("M_UNKNOWN"));
+        assert_eq!(
+            e.summary(),
+            "The server failed while answering (HTTP 500): Internal server error"
+        );
+        assert!(e
+            .next_step()
+            .starts_with("Nothing you entered caused this."));
+        assert!(e.next_step().contains("homeserver.log"));
+        // A 400 keeps the advice about the input.
+        let refused = ApiError::from_status(400, r#"{"errcode":"M_UNKNOWN","error":"bad"}"#);
+        assert_eq!(refused.next_step(), "Check the input and try again.");
     }
 
     #[test]
