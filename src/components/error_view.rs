@@ -13,7 +13,7 @@ pub fn ErrorView(
     #[prop(optional, into)]
     retry: Option<Callback<()>>,
     /// What this failure usually means where it happens, when the page knows more.
-    #[prop(optional)]
+    #[prop(default = None)]
     hint: Option<&'static str>,
 ) -> impl IntoView {
     view! {

@@ -241,10 +241,10 @@ fn RoomSizes() -> impl IntoView {
                                  space; see Purge history."
                             </p>
                         }.into_any(),
-                        Err(error) if is_room_size_estimate_failure(&error) => view! {
-                            <ErrorView error retry=move |()| sizes.refetch() hint=ROOM_SIZE_ESTIMATE_FAILED />
-                        }.into_any(),
-                        Err(error) => view! { <ErrorView error retry=move |()| sizes.refetch() /> }.into_any(),
+                        Err(error) => {
+                            let hint = is_room_size_estimate_failure(&error).then_some(ROOM_SIZE_ESTIMATE_FAILED);
+                            view! { <ErrorView error retry=move |()| sizes.refetch() hint /> }.into_any()
+                        }
                         Ok(list) if list.rooms.is_empty() => view! {
                             <p role="status" data-testid="room-sizes">"No room sizes are known yet."</p>
                         }.into_any(),
