@@ -5,6 +5,7 @@ import { call, makePng } from '../tests/e2e/harness.js';
 import { onThrowawaySynapse, signInAsAdmin } from './bench-env.mjs';
 
 const ITEMS = 1000;
+const RUNS = 5;
 
 export async function benchMedia(dist) {
   return onThrowawaySynapse('synapse', dist, async ({ server, web, browser }) => {
@@ -42,10 +43,22 @@ export async function benchMedia(dist) {
         }
       }).observe(document.body, { childList: true, subtree: true });
     }, ITEMS);
-    thumbnails.length = 0;
-    await page.getByLabel('Per page').selectOption(String(ITEMS));
-    await page.waitForFunction(() => window.benchRendered && window.benchResponseEnd, null, { timeout: 60_000 });
-    const renderMs = await page.evaluate(() => window.benchRendered - window.benchResponseEnd);
+    // The median of RUNS switches from 50 to all 1,000 per page: one run moves with
+    // whatever else the machine is doing.
+    const runs = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      if (run > 0) {
+        await page.getByLabel('Per page').selectOption('50');
+        await page.locator('table.media tbody tr').nth(49).waitFor();
+        await page.evaluate(() => { window.benchRendered = undefined; window.benchResponseEnd = undefined; });
+      }
+      thumbnails.length = 0;
+      await page.getByLabel('Per page').selectOption(String(ITEMS));
+      await page.waitForFunction(() => window.benchRendered && window.benchResponseEnd, null, { timeout: 60_000 });
+      runs.push(await page.evaluate(() => window.benchRendered - window.benchResponseEnd));
+    }
+    runs.sort((a, b) => a - b);
+    const renderMs = runs[Math.floor(RUNS / 2)];
     await page.locator('table.media tbody tr').first().scrollIntoViewIfNeeded();
     await page.waitForTimeout(1500);
     const visible = await page.locator('.thumb').evaluateAll((els) => els.filter((el) => {
@@ -58,6 +71,6 @@ export async function benchMedia(dist) {
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await page.waitForTimeout(500);
     const lastShown = await page.locator(`table.media tbody tr[aria-rowindex="${ITEMS + 1}"]`).count();
-    return { items: ITEMS, seededMs: seeded, renderMs, rowsInPage: inPage, lastRowAfterScroll: lastShown === 1, thumbnailRequests: requested, visibleRows: visible };
+    return { items: ITEMS, seededMs: seeded, renderMs, renderRunsMs: runs, rowsInPage: inPage, lastRowAfterScroll: lastShown === 1, thumbnailRequests: requested, visibleRows: visible };
   });
 }

@@ -12,7 +12,7 @@ import { killPid, ROOT, serveStatic } from '../tests/e2e/harness.js';
 import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
 import { benchMedia } from './bench-media.mjs';
 import { benchReclaim } from './bench-reclaim.mjs';
-import { wasmBreakdown } from './wasm-breakdown.mjs';
+import { featureBreakdown, wasmBreakdown } from './wasm-breakdown.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS || 9);
 // Issue budgets: the sign-in page's transfer, and every asset of the app (all routes).
@@ -109,10 +109,14 @@ for (const [bundle, pick] of [['console', (a) => !a.name.startsWith('signin/')],
   }
 }
 // scripts/build.sh builds the console in a target directory of its own.
-const breakdown = wasmBreakdown(path.join(ROOT, 'target', 'console', 'wasm32-unknown-unknown', 'release', 'synapse-console.wasm'));
+const consoleWasm = path.join(ROOT, 'target', 'console', 'wasm32-unknown-unknown', 'release', 'synapse-console.wasm');
+const breakdown = wasmBreakdown(consoleWasm);
+const features = featureBreakdown(consoleWasm);
 if (breakdown) {
   console.log('\nThe console wasm\'s code by crate, the ten largest (from cargo\'s wasm, before wasm-opt: read as shares):');
   for (const r of breakdown.rows) console.log(`  ${r.crate.padEnd(28)}${kb(r.bytes).padStart(10)}${(100 * r.share).toFixed(1).padStart(7)} %`);
+  console.log('\nWhat each issue adds: the console\'s code by feature (functions compiled for its modules, in the app and synapse-api; same shares):');
+  for (const r of features) console.log(`  ${r.feature.padEnd(28)}${kb(r.bytes).padStart(10)}${(100 * r.share).toFixed(1).padStart(7)} %`);
 } else {
   console.log('\n(no console wasm in target/console: no size by crate)');
 }
@@ -128,7 +132,7 @@ console.log(`Time to a usable sign-in form, cold cache, ${LOADS} loads: median $
 console.log(`\nMedia list (issue budget: render under 100 ms; thumbnails no more than the rows visible):`);
 const media = await benchMedia(dist);
 console.log(`  ${media.items} items uploaded in ${(media.seededMs / 1000).toFixed(1)} s`);
-console.log(`  rendered ${media.renderMs.toFixed(0)} ms after the response arrived (${media.renderMs < 100 ? 'within' : 'OVER'} budget); ${media.rowsInPage} rows in the page, the rest follow the scroll (last row reached: ${media.lastRowAfterScroll})`);
+console.log(`  rendered ${media.renderMs.toFixed(0)} ms after the response arrived, median of ${media.renderRunsMs.length} (${media.renderRunsMs.map((n) => n.toFixed(0)).join(", ")} ms) (${media.renderMs < 100 ? 'within' : 'OVER'} budget); ${media.rowsInPage} rows in the page, the rest follow the scroll (last row reached: ${media.lastRowAfterScroll})`);
 console.log(`  ${media.thumbnailRequests} thumbnail requests for ${media.visibleRows} rows on screen (${media.thumbnailRequests <= media.visibleRows ? 'within' : 'OVER'} budget)`);
 
 console.log(`\nReclaim dry run (issue budget: under 5 s; requests no more than users + listing pages):`);
@@ -142,5 +146,5 @@ console.log(`  ${reclaim.summary}`);
 mkdirSync(path.join(ROOT, '.work'), { recursive: true });
 writeFileSync(
   path.join(ROOT, '.work', 'bench.json'),
-  JSON.stringify({ assets, breakdown, signIn: { ...t, medianMs: loads.median, timesMs: loads.times }, media, reclaim }, null, 2),
+  JSON.stringify({ assets, breakdown, features, signIn: { ...t, medianMs: loads.median, timesMs: loads.times }, media, reclaim }, null, 2),
 );

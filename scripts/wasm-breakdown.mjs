@@ -94,3 +94,65 @@ export function wasmBreakdown(wasm, top = 10) {
     .map(([crate, bytes]) => ({ crate, bytes, share: bytes / code }));
   return { code, rows };
 }
+
+// Which issue each of the project's modules belongs to (the console crate's and
+// synapse-api's), for `featureBreakdown`. A module shared by several features is
+// listed where it was introduced.
+const FEATURES = [
+  ['purge history', /^(pages::purge|components::(purges_panel|room_picker)|purge_tracker|purge|endpoints::purge)$/],
+  ['media', /^(pages::media|components::(bulk_media|thumbnail)|media|endpoints::media)$/],
+  ['disk reclamation', /^(pages::storage|components::(delete_old_media|remote_cache|usage_chart)|reclaim|endpoints::statistics)$/],
+];
+const PROJECT_CRATES = ['15synapse_console', '11synapse_api'];
+
+/**
+ * The project module a function was compiled for: the first of the project's
+ * crates named in its symbol (a generic function instantiated for a component names
+ * the component in its type arguments), then its module path, two levels deep for
+ * `pages::`, `components::` and `endpoints::`. A name is `<length><ident>` in both
+ * manglings. Null when the symbol names no module of the project.
+ */
+function projectModule(name) {
+  for (const crate of PROJECT_CRATES) {
+    for (let i = name.indexOf(crate); i >= 0; i = name.indexOf(crate, i + 1)) {
+      let at = i + crate.length;
+      const idents = [];
+      while (idents.length < 2) {
+        const length = /^\d+/.exec(name.slice(at));
+        if (!length) break;
+        at += length[0].length;
+        const ident = name.slice(at, at + Number(length[0]));
+        at += Number(length[0]);
+        if (!/^[a-z_][a-z0-9_]*$/.test(ident)) break;
+        idents.push(ident);
+        if (!['pages', 'components', 'endpoints'].includes(idents[0])) break;
+      }
+      // v0 symbols end with the instantiating crate, which names no module.
+      if (idents.length) return idents.join('::');
+    }
+  }
+  return null;
+}
+
+/**
+ * The console's code by feature (issue): functions compiled for a feature's modules,
+ * the rest of the project's own code (the foundation: sign-in, session, shell, the
+ * API layer), and the generic code they share (Leptos, std, serde, ...), which no
+ * single feature owns. Shares of cargo's wasm, like `wasmBreakdown`.
+ */
+export function featureBreakdown(wasm) {
+  if (!existsSync(wasm)) return null;
+  const bytesOf = new Map();
+  let code = 0;
+  for (const { body, name } of functions(readFileSync(wasm))) {
+    code += body;
+    const module = projectModule(name);
+    const feature = module === null
+      ? 'shared generic code'
+      : (FEATURES.find(([, pattern]) => pattern.test(module)) || ['foundation'])[0];
+    bytesOf.set(feature, (bytesOf.get(feature) || 0) + body);
+  }
+  if (code === 0) return null;
+  return [...bytesOf.entries()].sort((a, b) => b[1] - a[1])
+    .map(([feature, bytes]) => ({ feature, bytes, share: bytes / code }));
+}
