@@ -80,19 +80,30 @@ function functions(bytes) {
   return bodies.map((body, i) => ({ body, name: names.get(imported + i) || '?' }));
 }
 
-export function wasmBreakdown(wasm, top = 10) {
+/**
+ * The wasm's code bytes added up by `keyOf(symbol)`, largest first, with each key's
+ * share of all code; null without the file or its names.
+ */
+function codeBy(wasm, keyOf) {
   if (!existsSync(wasm)) return null;
-  const byCrate = new Map();
+  const bytesOf = new Map();
   let code = 0;
   for (const { body, name } of functions(readFileSync(wasm))) {
     code += body;
-    const crate = crateOf(name);
-    byCrate.set(crate, (byCrate.get(crate) || 0) + body);
+    const key = keyOf(name);
+    bytesOf.set(key, (bytesOf.get(key) || 0) + body);
   }
   if (code === 0) return null;
-  const rows = [...byCrate.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
-    .map(([crate, bytes]) => ({ crate, bytes, share: bytes / code }));
+  const rows = [...bytesOf.entries()].sort((a, b) => b[1] - a[1])
+    .map(([key, bytes]) => ({ key, bytes, share: bytes / code }));
   return { code, rows };
+}
+
+export function wasmBreakdown(wasm, top = 10) {
+  const byCrate = codeBy(wasm, crateOf);
+  if (!byCrate) return null;
+  const rows = byCrate.rows.slice(0, top).map(({ key, ...row }) => ({ crate: key, ...row }));
+  return { code: byCrate.code, rows };
 }
 
 // Which issue each of the project's modules belongs to (the console crate's and
@@ -141,18 +152,10 @@ function projectModule(name) {
  * single feature owns. Shares of cargo's wasm, like `wasmBreakdown`.
  */
 export function featureBreakdown(wasm) {
-  if (!existsSync(wasm)) return null;
-  const bytesOf = new Map();
-  let code = 0;
-  for (const { body, name } of functions(readFileSync(wasm))) {
-    code += body;
+  const byFeature = codeBy(wasm, (name) => {
     const module = projectModule(name);
-    const feature = module === null
-      ? 'shared generic code'
-      : (FEATURES.find(([, pattern]) => pattern.test(module)) || ['foundation'])[0];
-    bytesOf.set(feature, (bytesOf.get(feature) || 0) + body);
-  }
-  if (code === 0) return null;
-  return [...bytesOf.entries()].sort((a, b) => b[1] - a[1])
-    .map(([feature, bytes]) => ({ feature, bytes, share: bytes / code }));
+    if (module === null) return 'shared generic code';
+    return (FEATURES.find(([, pattern]) => pattern.test(module)) || ['foundation'])[0];
+  });
+  return byFeature && byFeature.rows.map(({ key, ...row }) => ({ feature: key, ...row }));
 }
