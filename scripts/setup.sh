@@ -71,4 +71,11 @@ if ! "$VENV/bin/python" -c "import synapse, sys; sys.exit(synapse.__version__ !=
   "$VENV/bin/pip" install -q --disable-pip-version-check "matrix-synapse==$SYNAPSE_VERSION"
 fi
 
+# What each part of the suite needs besides (web servers, databases, SSO providers,
+# older Synapse releases): one idempotent script each.
+for part in scripts/setup-*.sh; do
+  [ -e "$part" ] || continue
+  CACHE="$CACHE" VENV="$VENV" bash "$part"
+done
+
 say "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null | head -c 40), synapse $SYNAPSE_VERSION"

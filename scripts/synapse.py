@@ -2,7 +2,7 @@
 """Throwaway Synapse homeserver for tests and the demo (loopback only, offline).
 
     python scripts/synapse.py start --dir DIR [--port PORT] [--strict-login-ratelimit]
-                                    [--postgres HOST:PORT/DB]
+                                    [--postgres HOST:PORT/DB] [--extra-config FILE.json]
     python scripts/synapse.py stop  --dir DIR
     python scripts/synapse.py seed  --dir DIR [--messages N] [--images N]
 
@@ -149,7 +149,17 @@ def database_config(d, postgres):
                                           "database": database, "cp_min": 1, "cp_max": 5}}
 
 
-def write_config(d, port, strict_login, postgres=None):
+def merge(base, extra):
+    """Deep-merge extra into base: mappings merge key by key, anything else replaces."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def write_config(d, port, strict_login, postgres=None, extra=None):
     """Write homeserver.yaml and log config into d (keeping an existing secret/key)."""
     config_path = os.path.join(d, "homeserver.yaml")
     key_path = os.path.join(d, "signing.key")
@@ -202,6 +212,9 @@ def write_config(d, port, strict_login, postgres=None):
             config.setdefault(node, {})[rest[0]] = value
         else:
             config[node] = value
+    if extra:
+        with open(extra) as f:
+            merge(config, json.load(f))
     with open(os.path.join(d, "log.config"), "w") as f:
         json.dump(log_config, f, indent=1)
     with open(config_path, "w") as f:
@@ -264,7 +277,8 @@ def cmd_start(args):
     port = free_port(args.port or old.get("port") or 0)
     if args.port and port != args.port:
         raise SystemExit(f"port {args.port} is in use")
-    config_path, secret = write_config(d, port, args.strict_login_ratelimit, args.postgres)
+    config_path, secret = write_config(d, port, args.strict_login_ratelimit, args.postgres,
+                                       args.extra_config)
     base_url = f"http://127.0.0.1:{port}"
     started = time.monotonic()
     with open(os.path.join(d, "synapse.out"), "ab") as out:
@@ -403,6 +417,9 @@ def main():
                               help="keep rc_login low (one sign-in, then one per 5 s) to test 429 handling")
     cmd["start"].add_argument("--postgres", metavar="HOST:PORT/DB",
                               help="a PostgreSQL database instead of SQLite")
+    cmd["start"].add_argument("--extra-config", metavar="FILE.json",
+                              help="JSON merged into homeserver.yaml (mappings key by key): "
+                                   "SSO providers, MAS, workers")
     cmd["seed"].add_argument("--messages", type=int, default=300)
     cmd["seed"].add_argument("--images", type=int, default=4)
     args = parser.parse_args()
