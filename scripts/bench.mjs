@@ -1,24 +1,31 @@
-// Measures the release build in dist/: bytes per asset (raw, gzip, brotli), what the
-// sign-in page transfers, and the median time from navigation to a usable sign-in
-// form in headless Chromium with a cold cache. Writes .work/bench.json too.
+// Measures the release build in dist/: bytes per asset (raw, gzip, brotli); an admin's
+// first visit (bytes, requests and time until the sign-in form is usable) and the
+// hand-over to the console after sign-in; a bulk action served cross-origin and
+// same-origin; the console's code by crate and feature; the media list and the
+// reclaim dry run. Writes .work/bench.json too.
 // "gzip" is what is sent: the build's precompressed .gz copy (zopfli; see
 // scripts/precompress.mjs), served as nginx gzip_static does. "gzip -9" is what a
 // server compressing on the fly at its best level would send, for comparison.
-import { chromium } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { killPid, ROOT, serveStatic } from '../tests/e2e/harness.js';
-import { CHROMIUM_ARGS } from '../tests/e2e/playwright.config.js';
+import { killPid, ROOT, serveBuild } from '../tests/e2e/harness.js';
+import { benchBulk } from './bench-bulk.mjs';
+import { onThrowawaySynapse } from './bench-env.mjs';
+import { benchFirstVisit } from './bench-first-visit.mjs';
 import { benchMedia } from './bench-media.mjs';
 import { benchReclaim } from './bench-reclaim.mjs';
 import { featureBreakdown, wasmBreakdown } from './wasm-breakdown.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS || 9);
-// Issue budgets: the sign-in page's transfer, and every asset of the app (all routes).
-const SIGN_IN_BUDGET_GZIP = 120 * 1024;
+// Issue budgets: the first visit until the sign-in form is usable (bytes on the wire,
+// requests), the hand-over after sign-in, and every asset of the app (all routes).
+const FIRST_VISIT_BUDGET = 120 * 1024;
+const FIRST_VISIT_REQUESTS = 7;
+const HANDOVER_BUDGET_MS = 550;
 const WHOLE_APP_BUDGET_GZIP = 250 * 1024;
 const dist = path.join(ROOT, 'dist');
+const distAdmin = path.join(ROOT, '.work', 'dist-admin');
 
 const gzip = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 const brotli = (buf) =>
@@ -48,53 +55,26 @@ function assetSizes(dir = dist, prefix = '') {
   return rows.sort((a, b) => b.raw - a.raw);
 }
 
-async function signInLoads(url) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const times = [];
-  let transferred = null;
-  try {
-    for (let i = 0; i < LOADS; i += 1) {
-      // A new context each time: empty cache, empty storage.
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      const bodies = [];
-      page.on('response', async (response) => {
-        if (response.status() !== 200) return;
-        const body = await response.body().catch(() => Buffer.alloc(0));
-        const { responseBodySize } = await response.request().sizes();
-        bodies.push({ body, sent: responseBodySize });
-      });
-      await page.goto(`${url}/signin`, { waitUntil: 'commit' });
-      await page.getByRole('button', { name: 'Sign in' }).waitFor({ state: 'visible' });
-      await page.getByLabel('Homeserver').waitFor({ state: 'visible' });
-      times.push(await page.evaluate(() => performance.now()));
-      await page.waitForLoadState('networkidle');
-      if (transferred === null) {
-        transferred = { requests: bodies.length, raw: 0, gzip: 0, gzip9: 0 };
-        for (const { body, sent } of bodies) {
-          transferred.raw += body.length;
-          transferred.gzip += sent;
-          transferred.gzip9 += gzip(body);
-        }
-      }
-      await context.close();
-    }
-  } finally {
-    await browser.close();
-  }
-  times.sort((a, b) => a - b);
-  return { times, median: times[Math.floor(times.length / 2)], transferred };
-}
-
 const assets = assetSizes();
-// Only the .gz copies: the budget is in gzip, and brotli would be smaller still.
-const web = await serveStatic(dist, ['--encodings', 'gzip']);
-let loads;
-try {
-  loads = await signInLoads(web.url);
-} finally {
-  killPid(web.pid);
-}
+// The first visit, the hand-over and the bulk action share one throwaway Synapse.
+// First visits: the README's nginx without the precompressed copies (gzip 6 on the
+// fly). Same origin: the README's nginx in front of that Synapse, the console at /admin/.
+const { visit, bulk } = await onThrowawaySynapse('first-visit-synapse', dist, async ({ server, browser }) => {
+  const dir = path.join(ROOT, '.work', 'bench');
+  const web = await serveBuild('nginx', { 'synapse-console': dist }, { dir: path.join(dir, 'web-plain'), args: ['--no-precompressed'] });
+  const sameOrigin = await serveBuild('nginx-same-origin', { admin: distAdmin }, {
+    dir: path.join(dir, 'web-same-origin'),
+    args: ['--synapse', server.base_url],
+  });
+  try {
+    const visit = await benchFirstVisit({ browser, web, server, loads: LOADS });
+    const bulk = await benchBulk({ browser, server, web, sameOrigin });
+    return { visit, bulk };
+  } finally {
+    killPid(web.pid);
+    killPid(sameOrigin.pid);
+  }
+});
 
 console.log('\nAssets in dist/ (release: see scripts/build.sh); signin/ is the sign-in bundle; gzip and brotli are the shipped copies:');
 console.log('  file'.padEnd(48) + 'raw'.padStart(10) + 'gzip -9'.padStart(10) + 'gzip'.padStart(10) + 'brotli'.padStart(10));
@@ -124,10 +104,15 @@ const appAssets = assets.filter((a) => ['wasm', 'js', 'css', 'html', 'svg'].incl
 const whole = appAssets.reduce((n, a) => n + a.gzip, 0);
 const whole9 = appAssets.reduce((n, a) => n + a.gzip9, 0);
 console.log(`\nWhole app, every asset of both bundles: ${kb(whole)} gzip (${whole <= WHOLE_APP_BUDGET_GZIP ? 'within' : 'OVER'} the ${kb(WHOLE_APP_BUDGET_GZIP)} budget); ${kb(whole9)} gzip -9`);
-const t = loads.transferred;
-const verdict = t.gzip <= SIGN_IN_BUDGET_GZIP ? 'within' : 'OVER';
-console.log(`\nSign-in page: ${t.requests} requests, ${kb(t.raw)} raw, ${kb(t.gzip)} gzip sent (${verdict} the ${kb(SIGN_IN_BUDGET_GZIP)} gzip budget); ${kb(t.gzip9)} with gzip -9 on the fly`);
-console.log(`Time to a usable sign-in form, cold cache, ${LOADS} loads: median ${loads.median.toFixed(0)} ms (min ${loads.times[0].toFixed(0)}, max ${loads.times.at(-1).toFixed(0)})`);
+const within = (ok) => (ok ? 'within' : 'OVER');
+console.log(`\nFirst visit to the root URL, cold cache, nginx as the README has it without the .gz copies (gzip 6 on the fly), until the sign-in form is usable:`);
+console.log(`  ${visit.requests} requests (${within(visit.requests <= FIRST_VISIT_REQUESTS)} the budget of ${FIRST_VISIT_REQUESTS}), ${kb(visit.bytes)} on the wire (${within(visit.bytes <= FIRST_VISIT_BUDGET)} the ${kb(FIRST_VISIT_BUDGET)} budget; bodies ${kb(visit.bodies)})`);
+console.log(`  ${visit.files.join(' ')}`);
+console.log(`  usable after ${visit.usableMs.toFixed(0)} ms, median of ${visit.loads} loads (${visit.usableRangeMs.map((n) => n.toFixed(0)).join('–')} ms)`);
+console.log(`From the sign-in click (password) to the console's first page showing server data: median ${visit.handoverMs.toFixed(0)} ms (${visit.handoverRangeMs.map((n) => n.toFixed(0)).join('–')} ms) over ${visit.loads} sign-ins (${within(visit.handoverMs <= HANDOVER_BUDGET_MS)} the ${HANDOVER_BUDGET_MS} ms budget); the console's wasm was fetched ${visit.consoleFetchedTimes} time(s) per sign-in`);
+console.log(`\nBulk quarantine of ${bulk.files} files (uploaded in ${(bulk.seededMs / 1000).toFixed(1)} s), from the confirmation to the result:`);
+console.log(`  console on another origin:        ${(bulk.cross.ms / 1000).toFixed(2)} s, ${bulk.cross.preflights} CORS preflights`);
+console.log(`  console on the homeserver's origin: ${(bulk.same.ms / 1000).toFixed(2)} s, ${bulk.same.preflights} CORS preflights`);
 
 console.log(`\nMedia list (issue budget: render under 100 ms; thumbnails no more than the rows visible):`);
 const media = await benchMedia(dist);
@@ -146,5 +131,5 @@ console.log(`  ${reclaim.summary}`);
 mkdirSync(path.join(ROOT, '.work'), { recursive: true });
 writeFileSync(
   path.join(ROOT, '.work', 'bench.json'),
-  JSON.stringify({ assets, breakdown, features, signIn: { ...t, medianMs: loads.median, timesMs: loads.times }, media, reclaim }, null, 2),
+  JSON.stringify({ assets, breakdown, features, visit, bulk, media, reclaim }, null, 2),
 );

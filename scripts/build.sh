@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Release build of both bundles into dist/: the console (index.html) and the smaller
-# sign-in page (signin.html → dist/signin/). PUBLIC_URL sets a sub-path ("/admin/");
-# DIST another output directory (the e2e sub-path test uses .work/dist-admin).
+# Release build of both bundles into dist/: the console and the smaller sign-in
+# bundle (signin.html), which index.html's boot.js starts when the tab has no session.
+# PUBLIC_URL sets a sub-path ("/admin/"); DIST another output directory (the e2e sub-path test uses .work/dist-admin).
 # Every asset also gets a precompressed .gz and .br copy (scripts/precompress.mjs).
 # Also writes the Content-Security-Policy the pages are built for (README, Deploying):
 #   dist/csp.txt    the policy, one line
@@ -35,8 +35,14 @@ fi
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$SIZE_RUSTFLAGS --cfg erase_components" \
   CARGO_TARGET_DIR="$PWD/target/console" \
   trunk build --release=true --minify=true --dist "$DIST" --public-url "$PUBLIC_URL"
+# The sign-in bundle, built aside: assemble.mjs takes its script and wasm into $DIST,
+# next to the console's, and has index.html's boot.js start one or the other.
+SIGN_IN_BUILD="$PWD/.work/signin-build"
+rm -rf "$SIGN_IN_BUILD"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$SIZE_RUSTFLAGS" \
-  trunk build signin.html --release=true --minify=true --dist "$DIST/signin" --public-url "${PUBLIC_URL}signin/"
+  trunk build signin.html --release=true --minify=true --dist "$SIGN_IN_BUILD" --public-url "$PUBLIC_URL"
+rm -rf "$DIST/signin"
+node scripts/assemble.mjs "$DIST" "$SIGN_IN_BUILD"
 
 # No inline script, style or event handler may be left in the pages: the policy
 # allows none (trunk's loader is replaced by boot.js, see Trunk.toml).

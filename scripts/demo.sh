@@ -28,11 +28,12 @@ echo "[demo] starting Synapse"
 echo "[demo] seeding a room with 300 messages and 4 images (about 30 s)"
 "$PYTHON" scripts/synapse.py seed --dir "$DEMO/synapse" > "$DEMO/seed.json"
 
-if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then PORT=0; fi
-# Served with the policy the build wrote, connect-src set to the demo Synapse.
+port_args=(--port "$PORT")
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then port_args=(); fi
+# Served as the README deploys it (nginx, its snippet), connect-src set to the demo Synapse.
 origin=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["base_url"])' "$DEMO/synapse.json")
-csp=$(sed "s#__HOMESERVER_ORIGINS__#$origin#" dist/csp.txt)
-node tests/e2e/static-server.mjs --root dist --port "$PORT" --csp "$csp" > "$DEMO/web.out" &
+node scripts/serve.mjs --snippet nginx --site synapse-console=dist --dir "$DEMO/web" \
+  --origins "$origin" "${port_args[@]}" > "$DEMO/web.out" &
 web_pid=$!
 for _ in $(seq 50); do grep -q listening "$DEMO/web.out" 2>/dev/null && break; sleep 0.1; done
 console_url=$(grep -Eo 'http://127\.0\.0\.1:[0-9]+/' "$DEMO/web.out")

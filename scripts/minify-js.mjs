@@ -58,7 +58,8 @@ for (const file of files.filter((f) => f.endsWith('.html'))) {
   for (const [tag] of updated.matchAll(/<(?:link|script)\b[^>]*\bintegrity=[^>]*>/g)) {
     const href = /\b(?:href|src)="?([^"\s>]+)/.exec(tag)[1];
     const pinned = /integrity="?(sha384-[A-Za-z0-9+/=]+)/.exec(tag)[1];
-    const asset = path.join(path.dirname(file), path.basename(href));
+    // Every asset sits at the top of dist/ (signin/index.html is a copy of index.html).
+    const asset = path.join(dist, path.basename(href));
     if (integrity(readFileSync(asset)) !== pinned) {
       throw new Error(`${file}: the integrity of ${href} does not match ${asset}`);
     }

@@ -1,16 +1,32 @@
 #!/usr/bin/env python3
 """Throwaway Synapse homeserver for tests and the demo (loopback only, offline).
 
-    python scripts/synapse.py start --dir DIR [--port PORT] [--strict-login-ratelimit]
-                                    [--postgres HOST:PORT/DB] [--extra-config FILE.json]
+    python scripts/synapse.py start --dir DIR [--topology sqlite|postgres|workers]
+                                    [--synapse-version X.Y.Z|VENV] [--port PORT]
+                                    [--strict-login-ratelimit] [--postgres HOST:PORT/DB]
+                                    [--extra-config FILE.json]
+                                    [--misroute REGEX]... [--no-quarantine-writer]
     python scripts/synapse.py stop  --dir DIR
     python scripts/synapse.py seed  --dir DIR [--messages N] [--images N]
 
-Run it with the Python of a venv that has `matrix-synapse` installed: Synapse is started as
-`sys.executable -m synapse.app.homeserver`. Only the standard library is used here.
-`start` and `seed` print one JSON line on stdout; progress goes to stderr.
-homeserver.yaml is written as JSON (valid YAML) and regenerated on every start, keeping the
-shared secret and the signing key, so data and users survive a stop/start cycle.
+Topologies (scripts/topology/):
+  sqlite    one Synapse process on SQLite (the default).
+  postgres  one Synapse process on a private PostgreSQL cluster in DIR/postgres.
+  workers   PostgreSQL + Redis + Synapse main + a media repository worker, with nginx in
+            front routing the worker's paths to it; base_url is nginx's.
+Every process binds 127.0.0.1, logs into DIR and is recorded in DIR/synapse.json by PID;
+`stop` stops them in reverse order (harmless when they are gone already).
+
+Run it with the Python of a venv that has `matrix-synapse` installed; `--synapse-version`
+runs another release from its own venv (~/.cache/synapse-console/venv-X.Y.Z, or under
+$SYNAPSE_CONSOLE_CACHE; scripts/compat.sh installs them).
+Only the standard library is used here. `start` and `seed` print one JSON line on stdout;
+progress goes to stderr. The config files are written as JSON (valid YAML) and regenerated
+on every start, keeping the shared secret and the signing key, so data and users survive a
+stop/start cycle; a restart also keeps the ports, the topology and the release (and with
+--synapse-version a newer release upgrades the data in place).
+Without a saved state, $SYNAPSE_CONSOLE_TOPOLOGY and $SYNAPSE_CONSOLE_SYNAPSE_VERSION give
+the defaults of --topology and --synapse-version, so a whole test run can use another.
 """
 
 import argparse
@@ -19,8 +35,6 @@ import hmac
 import json
 import os
 import secrets
-import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -30,28 +44,26 @@ import urllib.parse
 import urllib.request
 import zlib
 
-SERVER_NAME = "localhost"
+# scripts/, for `topology`, also when this file is loaded by path (runpy, importlib); no
+# __pycache__ left in the work tree.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+from topology import homeserver, nginx, pg, procs, redis  # noqa: E402
+from topology.homeserver import MEDIA_WORKER, SERVER_NAME  # noqa: E402
+from topology.procs import free_port, log, tail  # noqa: E402,F401 (used by importers)
+
 ADMIN = ("admin", "admin-pass-123")
 USER = ("alice", "alice-pass-123")
 STATE_FILE = "synapse.json"
-READY_TIMEOUT_S = 60
-STOP_TIMEOUT_S = 10
-UNLIMITED = {"per_second": 100000, "burst_count": 1000000}
-STRICT_LOGIN = {"per_second": 0.2, "burst_count": 1}
-# Every rate limiter Synapse 1.163 reads (synapse/config/ratelimiting.py), dotted = nested.
-RATE_LIMIT_KEYS = (
-    "rc_message", "rc_registration", "rc_registration_token_validity", "rc_login.address",
-    "rc_login.account", "rc_login.failed_attempts", "rc_admin_redaction", "rc_joins.local",
-    "rc_joins.remote", "rc_joins_per_room", "rc_key_requests", "rc_3pid_validation",
-    "rc_invites.per_room", "rc_invites.per_user", "rc_invites.per_issuer",
-    "rc_third_party_invite", "rc_media_create", "rc_presence.per_user",
-    "rc_delayed_event_mgmt", "rc_room_creation", "rc_reports", "rc_user_directory", "rc_profile",
-)
-
-
-def log(msg):
-    """Progress message on stderr (stdout carries only the JSON result)."""
-    print(f"[synapse.py] {msg}", file=sys.stderr, flush=True)
+READY_TIMEOUT_S = 90
+TOPOLOGIES = ("sqlite", "postgres", "workers")
+# Ports each topology needs; the first is the one base_url uses.
+PORTS = {
+    "sqlite": ("synapse",),
+    "postgres": ("synapse", "postgres"),
+    "workers": ("nginx", "synapse", "replication", "media", "media_replication", "redis",
+                "postgres"),
+}
 
 
 def http(base_url, method, path, body=None, token=None, raw=None, content_type=None):
@@ -91,34 +103,6 @@ def enc(segment):
     return urllib.parse.quote(segment, safe="")
 
 
-def pid_is_our_synapse(pid, config_path):
-    """True if pid is alive (not a zombie) and is a Synapse run on this config."""
-    if not pid:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
-                return False
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            argv = f.read().split(b"\0")
-    except (OSError, IndexError):
-        return False
-    return b"synapse.app.homeserver" in argv and config_path.encode() in argv
-
-
-def free_port(preferred=0):
-    """preferred if 127.0.0.1:preferred can be bound now, else a kernel-chosen free port."""
-    for port in (preferred, 0) if preferred else (0,):
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Twisted does
-            try:
-                s.bind(("127.0.0.1", port))
-                return s.getsockname()[1]
-            except OSError:
-                continue
-    raise SystemExit("no free port")
-
-
 def read_state(d):
     """The saved synapse.json of DIR, or None."""
     try:
@@ -128,25 +112,47 @@ def read_state(d):
         return None
 
 
-def tail(path, lines=40):
-    """Last lines of a text file, for error messages."""
+def save_state(d, state):
+    """Write synapse.json atomically: a stop may read it while a start is writing."""
+    path = os.path.join(d, STATE_FILE)
+    with open(path + ".tmp", "w") as f:
+        json.dump(state, f, indent=1)
+    os.replace(path + ".tmp", path)
+
+
+def write_json(path, value):
+    """A config file as JSON (which YAML readers accept)."""
+    with open(path, "w") as f:
+        json.dump(value, f, indent=1)
+
+
+def legacy_record(state, d):
+    """The one process a synapse.json written before topologies recorded (pid only), as a
+    record; its start time is taken now if it is still our Synapse, so stop() can act."""
+    pid = state.get("pid")
     try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
-    except OSError:
-        return ""
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            argv = f.read().split(b"\0")
+    except (OSError, TypeError):
+        return None
+    if b"synapse.app.homeserver" not in argv or \
+            os.path.join(d, "homeserver.yaml").encode() not in argv:
+        return None
+    return {"name": "synapse", "pid": pid, "start_time": procs.start_time(pid),
+            "stop_signal": "SIGTERM"}
 
 
-def database_config(d, postgres):
-    """SQLite in d, or a PostgreSQL database "HOST:PORT/DB" (user postgres, trust auth on
-    loopback; needs psycopg2 in the venv). Some admin endpoints, such as the rooms' database
-    sizes, exist on PostgreSQL only."""
-    if not postgres:
-        return {"name": "sqlite3", "args": {"database": os.path.join(d, "homeserver.db")}}
-    address, database = postgres.split("/", 1)
-    host, port = address.rsplit(":", 1)
-    return {"name": "psycopg2", "args": {"user": "postgres", "host": host, "port": int(port),
-                                          "database": database, "cp_min": 1, "cp_max": 5}}
+def recorded(state, d):
+    """The processes a state records, in start order."""
+    if "processes" in state:
+        return state["processes"]
+    record = legacy_record(state, d) if state else None
+    return [record] if record else []
+
+
+def stop_all(records):
+    """Stop records in reverse start order; True if any was running."""
+    return any([procs.stop(r) for r in reversed(records)])
 
 
 def merge(base, extra):
@@ -159,67 +165,225 @@ def merge(base, extra):
     return base
 
 
-def write_config(d, port, strict_login, postgres=None, extra=None):
-    """Write homeserver.yaml and log config into d (keeping an existing secret/key)."""
+def resolve_options(args, old):
+    """Topology, Synapse and database for this start: the flags, else what DIR ran before
+    (a restart must find its data where it left it), else the environment's defaults."""
+    before = old.get("options", {})
+    # A state saved before topologies existed is a single process, SQLite or --postgres.
+    saved = old.get("topology") or (("postgres" if args.postgres else "sqlite") if old else None)
+    topology = (args.topology or saved or ("postgres" if args.postgres else None)
+                or os.environ.get("SYNAPSE_CONSOLE_TOPOLOGY") or "sqlite")
+    if topology not in TOPOLOGIES:
+        raise SystemExit(f"unknown topology {topology!r}: one of {', '.join(TOPOLOGIES)}")
+    if (saved or topology) != topology:
+        raise SystemExit(f"{args.dir} holds a {saved} homeserver: use another --dir "
+                         f"for {topology}")
+    if topology == "sqlite" and args.postgres:
+        raise SystemExit("--postgres needs --topology postgres or workers")
+    if topology != "workers" and (args.misroute or args.no_quarantine_writer):
+        raise SystemExit("--misroute and --no-quarantine-writer need --topology workers")
+    spec = (args.synapse_version or before.get("synapse")
+            or (None if old else os.environ.get("SYNAPSE_CONSOLE_SYNAPSE_VERSION")))
+    python = homeserver.python_for(spec)
+    return {"topology": topology, "synapse": spec, "python": python,
+            "version": homeserver.installed_version(python),
+            "postgres": args.postgres or before.get("postgres")}
+
+
+def plan_ports(opts, old, wanted):
+    """The ports of this start: the previous ones where still free (clients keep their
+    URLs across a restart), `--port` for base_url's."""
+    names = [n for n in PORTS[opts["topology"]] if not (n == "postgres" and opts["postgres"])]
+    previous = dict(old.get("ports") or {names[0]: old.get("port", 0)})
+    if wanted:
+        previous[names[0]] = wanted
+    ports = procs.free_ports(names, previous)
+    if wanted and ports[names[0]] != wanted:
+        raise SystemExit(f"port {wanted} is in use")
+    return ports
+
+
+def database_for(d, opts, ports):
+    """Synapse's database section and a description for the tests (to read rows)."""
+    if opts["topology"] == "sqlite":
+        path = os.path.join(d, "homeserver.db")
+        return ({"name": "sqlite3", "args": {"database": path}},
+                {"engine": "sqlite", "path": path})
+    if opts["postgres"]:  # an existing server: "HOST:PORT/DB", user postgres, trust auth
+        address, database = opts["postgres"].split("/", 1)
+        host, port = address.rsplit(":", 1)
+    else:
+        host, port, database = "127.0.0.1", ports["postgres"], pg.DATABASE
+    config = pg.database_config(port, host, database)
+    return config, {"engine": "postgres", **{k: config["args"][k]
+                                             for k in ("host", "port", "user", "database")}}
+
+
+def write_configs(d, opts, ports, database, args):
+    """homeserver.yaml (+ the worker's file), keeping an existing secret and signing key.
+    Returns (config paths, shared secret)."""
     config_path = os.path.join(d, "homeserver.yaml")
-    key_path = os.path.join(d, "signing.key")
     secret = secrets.token_hex(32)
     if os.path.exists(config_path):
         with open(config_path) as f:
             secret = json.load(f)["registration_shared_secret"]
-    if not os.path.exists(key_path):
-        subprocess.run([sys.executable, "-m", "synapse._scripts.generate_signing_key",
-                        "-o", key_path], check=True)
-    log_config = {
-        "version": 1,
-        "formatters": {"precise": {"format": "%(asctime)s - %(name)s - %(lineno)d - "
-                                             "%(levelname)s - %(request)s - %(message)s"}},
-        "filters": {"context": {"()": "synapse.logging.context.LoggingContextFilter"}},
-        "handlers": {"file": {"class": "logging.FileHandler", "formatter": "precise",
-                              "filters": ["context"], "encoding": "utf8",
-                              "filename": os.path.join(d, "homeserver.log")}},
-        "root": {"level": "INFO", "handlers": ["file"]},
-        "disable_existing_loggers": False,
-    }
-    config = {
-        "server_name": SERVER_NAME,
-        "public_baseurl": f"http://127.0.0.1:{port}/",
-        "report_stats": False,
-        "signing_key_path": key_path,
-        "log_config": os.path.join(d, "log.config"),
-        "database": database_config(d, postgres),
-        "media_store_path": os.path.join(d, "media_store"),
-        "enable_media_repo": True,
-        "max_upload_size": "50M",
-        "listeners": [{"port": port, "bind_addresses": ["127.0.0.1"], "type": "http",
-                       "tls": False, "x_forwarded": False,
-                       # "client" also mounts /_matrix/media and /_synapse/admin.
-                       "resources": [{"names": ["client"], "compress": False}]}],
-        "registration_shared_secret": secret,
-        "enable_registration": False,
-        "trusted_key_servers": [],
-        "suppress_key_server_warning": True,
-        "federation_domain_whitelist": [],
-        "url_preview_enabled": False,
-        "presence": {"enabled": False},
-        # Without a rule Synapse silently keeps `visibility: public` rooms out of the directory.
-        "room_list_publication_rules": [{"action": "allow"}],
-    }
-    for key in RATE_LIMIT_KEYS:
-        node, *rest = key.split(".")
-        value = STRICT_LOGIN if strict_login and node == "rc_login" else UNLIMITED
-        if rest:
-            config.setdefault(node, {})[rest[0]] = value
-        else:
-            config[node] = value
-    if extra:
-        with open(extra) as f:
+    if not os.path.exists(os.path.join(d, "signing.key")):
+        subprocess.run([opts["python"], "-m", "synapse._scripts.generate_signing_key",
+                        "-o", os.path.join(d, "signing.key")], check=True)
+    base_port = ports[PORTS[opts["topology"]][0]]
+    config = homeserver.base_config(d, f"http://127.0.0.1:{base_port}", ports["synapse"],
+                                    database, secret, args.strict_login_ratelimit)
+    paths = [config_path]
+    if opts["topology"] == "workers":
+        config.update(homeserver.workers_overlay(ports, opts["version"],
+                                                 not args.no_quarantine_writer))
+        worker_path = os.path.join(d, f"{MEDIA_WORKER}.yaml")
+        write_json(worker_path, homeserver.media_worker_config(d, ports))
+        write_json(os.path.join(d, f"{MEDIA_WORKER}.log.config"),
+                   homeserver.log_config(d, MEDIA_WORKER))
+        paths.append(worker_path)
+    if args.extra_config:
+        with open(args.extra_config) as f:
             merge(config, json.load(f))
-    with open(os.path.join(d, "log.config"), "w") as f:
-        json.dump(log_config, f, indent=1)
-    with open(config_path, "w") as f:
-        json.dump(config, f, indent=1)
-    return config_path, secret
+    write_json(os.path.join(d, "log.config"), homeserver.log_config(d, "homeserver"))
+    write_json(config_path, config)
+    return paths, secret
+
+
+def answers(url, path, want=None):
+    """True once url answers path over HTTP (with status want, if given)."""
+    status = http(url, "GET", path)[0]
+    return status == want if want else status not in (502, 503, 504)
+
+
+def start_synapse(d, python, name, module, config_paths, url, probe):
+    """Start one Synapse process and wait until url answers; returns its record.
+    probe: (path, status) that tells it is ready."""
+    argv = [python, "-m", module]
+    for path in config_paths:
+        argv += ["-c", path]
+    log_name = "homeserver" if name == "synapse" else name
+    out = os.path.join(d, f"{name}.out")
+    proc, record = procs.spawn(name, argv, out, cwd=d)
+    try:
+        procs.wait_until(name, lambda: answers(url, *probe), proc,
+                         [out, os.path.join(d, f"{log_name}.log")], READY_TIMEOUT_S)
+    except BaseException:
+        procs.stop(record)
+        raise
+    return record
+
+
+def start_processes(d, opts, ports, args, state, started):
+    """Start what the topology needs, in order, calling started(record) after each."""
+    database, state["database"] = database_for(d, opts, ports)
+    if opts["topology"] != "sqlite" and not opts["postgres"]:
+        started(pg.start(d, ports["postgres"]))
+    if opts["topology"] == "workers":
+        started(redis.start(d, ports["redis"]))
+    config_paths, secret = write_configs(d, opts, ports, database, args)
+    main_url = f"http://127.0.0.1:{ports['synapse']}"
+    started(start_synapse(d, opts["python"], "synapse", "synapse.app.homeserver",
+                          config_paths[:1], main_url, ("/_matrix/client/versions", 200)))
+    if opts["topology"] == "workers":
+        worker_url = f"http://127.0.0.1:{ports['media']}"
+        # The worker serves no /versions: any answer from a media path means it listens.
+        started(start_synapse(d, opts["python"], MEDIA_WORKER, "synapse.app.media_repository",
+                              config_paths, worker_url, ("/_matrix/media/v3/config", None)))
+        record, state["nginx_config"] = nginx.start(d, ports["nginx"], ports["synapse"],
+                                                    ports["media"], args.misroute or ())
+        started(record)
+        base_url = f"http://127.0.0.1:{ports['nginx']}"
+        procs.wait_until("Synapse through nginx",
+                         lambda: answers(base_url, "/_matrix/client/versions", 200),
+                         None, [os.path.join(d, "nginx", "error.log")], READY_TIMEOUT_S)
+        state.update(main_url=main_url, worker_url=worker_url, worker_name=MEDIA_WORKER,
+                     misroute=args.misroute or [],
+                     quarantine_writer=homeserver.quarantine_writer(
+                         opts["version"], not args.no_quarantine_writer))
+    return secret
+
+
+def wait_ready(proc, base_url, d):
+    """Poll /_matrix/client/versions until it answers 200; fail with the logs' tails if proc
+    exits or READY_TIMEOUT_S passes. (scripts/seed_big.py uses it for its own Synapse.)"""
+    procs.wait_until("Synapse", lambda: answers(base_url, "/_matrix/client/versions", 200),
+                     proc, [os.path.join(d, "synapse.out"), os.path.join(d, "homeserver.log")],
+                     READY_TIMEOUT_S)
+
+
+# What `start` assumes for flags a caller's own Namespace lacks (a script that calls
+# cmd_start directly, written before the flag existed).
+START_DEFAULTS = {"topology": None, "synapse_version": None, "port": 0,
+                  "strict_login_ratelimit": False, "postgres": None, "extra_config": None,
+                  "misroute": None, "no_quarantine_writer": False}
+
+
+def cmd_start(args):
+    """Start (or reuse) the homeserver in args.dir and print synapse.json."""
+    args = argparse.Namespace(**{**START_DEFAULTS, **vars(args)})
+    d = os.path.abspath(args.dir)
+    os.makedirs(d, exist_ok=True)
+    old = read_state(d) or {}
+    opts = resolve_options(args, old)
+    records = recorded(old, d)
+    if records and all(procs.alive(r) for r in records) and (
+            old.get("admin") or delegates_auth(args.extra_config)):
+        print(json.dumps(old), flush=True)
+        return
+    stop_all(records)  # what is left of a crashed or half-finished start
+    ports = plan_ports(opts, old, args.port)
+    base = ports[PORTS[opts["topology"]][0]]
+    state = {"pid": None, "port": base, "base_url": f"http://127.0.0.1:{base}",
+             "server_name": SERVER_NAME, "admin": old.get("admin"), "user": old.get("user"),
+             "topology": opts["topology"], "version": opts["version"],
+             "python": opts["python"], "ports": ports, "processes": [],
+             "options": {"synapse": opts["synapse"], "postgres": opts["postgres"]}}
+
+    def started(record):
+        # Saved at once, so that a stop finds every process even if this start dies.
+        state["processes"].append(record)
+        save_state(d, state)
+
+    began = time.monotonic()
+    try:
+        secret = start_processes(d, opts, ports, args, state, started)
+        state["pid"] = next(r["pid"] for r in state["processes"] if r["name"] == "synapse")
+        log(f"{opts['topology']} Synapse {opts['version']} ready on {state['base_url']} "
+            f"after {time.monotonic() - began:.1f}s")
+        if delegates_auth(args.extra_config):
+            # Users live in the authorization server (MAS): Synapse has no registration
+            # or login endpoints to make them with.
+            state["admin"] = state["user"] = None
+        else:
+            state["admin"] = ensure_user(state["base_url"], secret, *ADMIN, True,
+                                         old.get("admin"))
+            state["user"] = ensure_user(state["base_url"], secret, *USER, False,
+                                        old.get("user"))
+    except BaseException:
+        stop_all(state["processes"])  # a failed start leaves nothing running
+        raise
+    save_state(d, state)
+    print(json.dumps(state), flush=True)
+
+
+def delegates_auth(extra_config):
+    """Whether the extra config hands authentication to MAS
+    (`matrix_authentication_service: {enabled: true}`)."""
+    if not extra_config:
+        return False
+    with open(extra_config) as f:
+        return bool(json.load(f).get("matrix_authentication_service", {}).get("enabled"))
+
+
+def cmd_stop(args):
+    """Stop every process the start recorded, in reverse order. Idempotent."""
+    d = os.path.abspath(args.dir)
+    began = time.monotonic()
+    if stop_all(recorded(read_state(d) or {}, d)):
+        log(f"stopped in {time.monotonic() - began:.1f}s")
+    else:
+        log("not running")
 
 
 def ensure_user(base_url, secret, name, password, admin, old):
@@ -244,83 +408,6 @@ def ensure_user(base_url, secret, name, password, admin, old):
     elif status != 200:
         raise SystemExit(f"registering {name} failed: {status} {data}")
     return {"user_id": data["user_id"], "password": password, "access_token": data["access_token"]}
-
-
-def wait_ready(proc, base_url, d):
-    """Poll /_matrix/client/versions until it answers; fail with the log tail otherwise."""
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while True:
-        if proc.poll() is not None:
-            raise SystemExit(f"Synapse exited with {proc.returncode}:\n"
-                             f"{tail(os.path.join(d, 'synapse.out'))}"
-                             f"{tail(os.path.join(d, 'homeserver.log'))}")
-        if time.monotonic() > deadline:
-            raise SystemExit(f"Synapse not ready after {READY_TIMEOUT_S}s:\n"
-                             f"{tail(os.path.join(d, 'homeserver.log'))}")
-        try:
-            if http(base_url, "GET", "/_matrix/client/versions")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-
-
-def cmd_start(args):
-    """Start (or reuse) the homeserver in args.dir and print synapse.json."""
-    d = os.path.abspath(args.dir)
-    os.makedirs(d, exist_ok=True)
-    config_path = os.path.join(d, "homeserver.yaml")
-    old = read_state(d) or {}
-    if pid_is_our_synapse(old.get("pid"), config_path):
-        print(json.dumps(old), flush=True)
-        return
-    port = free_port(args.port or old.get("port") or 0)
-    if args.port and port != args.port:
-        raise SystemExit(f"port {args.port} is in use")
-    config_path, secret = write_config(d, port, args.strict_login_ratelimit, args.postgres,
-                                       args.extra_config)
-    base_url = f"http://127.0.0.1:{port}"
-    started = time.monotonic()
-    with open(os.path.join(d, "synapse.out"), "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "synapse.app.homeserver", "-c", config_path],
-                                cwd=d, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                start_new_session=True)
-    log(f"started Synapse pid {proc.pid} on {base_url}")
-    try:
-        wait_ready(proc, base_url, d)
-        log(f"ready after {time.monotonic() - started:.1f}s")
-        state = {
-            "pid": proc.pid, "port": port, "base_url": base_url, "server_name": SERVER_NAME,
-            "admin": ensure_user(base_url, secret, *ADMIN, True, old.get("admin")),
-            "user": ensure_user(base_url, secret, *USER, False, old.get("user")),
-        }
-    except BaseException:
-        if proc.poll() is None:  # never leave an unrecorded Synapse behind
-            proc.kill()
-            proc.wait()
-        raise
-    with open(os.path.join(d, STATE_FILE), "w") as f:
-        json.dump(state, f, indent=1)
-    print(json.dumps(state), flush=True)
-
-
-def cmd_stop(args):
-    """SIGTERM the recorded Synapse, SIGKILL after STOP_TIMEOUT_S. Idempotent."""
-    d = os.path.abspath(args.dir)
-    pid = (read_state(d) or {}).get("pid")
-    config_path = os.path.join(d, "homeserver.yaml")
-    if not pid_is_our_synapse(pid, config_path):
-        log("not running")
-        return
-    for sig, timeout in ((signal.SIGTERM, STOP_TIMEOUT_S), (signal.SIGKILL, None)):
-        os.kill(pid, sig)
-        deadline = time.monotonic() + (timeout or 3600)
-        while pid_is_our_synapse(pid, config_path) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if not pid_is_our_synapse(pid, config_path):
-            break
-        log(f"pid {pid} ignored SIGTERM for {timeout}s, sending SIGKILL")
-    log(f"stopped pid {pid}")
 
 
 def make_png(width, height, rgb):
@@ -405,21 +492,35 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     commands = {"start": (cmd_start, "start Synapse (idempotent), print its JSON"),
-                "stop": (cmd_stop, "stop the Synapse recorded in DIR/synapse.json"),
+                "stop": (cmd_stop, "stop everything the start in DIR started"),
                 "seed": (cmd_seed, "create demo rooms, messages and images, print JSON")}
     cmd = {}
     for name, (func, text) in commands.items():
         cmd[name] = sub.add_parser(name, help=text)
         cmd[name].add_argument("--dir", required=True, help="state directory")
         cmd[name].set_defaults(func=func)
-    cmd["start"].add_argument("--port", type=int, default=0, help="default: previous or free")
-    cmd["start"].add_argument("--strict-login-ratelimit", action="store_true",
-                              help="keep rc_login low (one sign-in, then one per 5 s) to test 429 handling")
-    cmd["start"].add_argument("--postgres", metavar="HOST:PORT/DB",
-                              help="a PostgreSQL database instead of SQLite")
-    cmd["start"].add_argument("--extra-config", metavar="FILE.json",
-                              help="JSON merged into homeserver.yaml (mappings key by key): "
-                                   "SSO providers, MAS, workers")
+    start = cmd["start"]
+    start.add_argument("--topology", choices=TOPOLOGIES,
+                       help="default: what DIR ran before, else $SYNAPSE_CONSOLE_TOPOLOGY, "
+                            "else sqlite")
+    start.add_argument("--synapse-version", metavar="X.Y.Z|VENV",
+                       help="run this release from $CACHE/venv-X.Y.Z (scripts/compat.sh "
+                            "installs it), or the Synapse of a venv; default: this Python's")
+    start.add_argument("--port", type=int, default=0,
+                       help="base_url's port (nginx's for workers); default: previous or free")
+    start.add_argument("--strict-login-ratelimit", action="store_true",
+                       help="keep rc_login low (one sign-in, then one per 5 s) to test 429 handling")
+    start.add_argument("--postgres", metavar="HOST:PORT/DB",
+                       help="an existing PostgreSQL database instead of a private cluster")
+    start.add_argument("--extra-config", metavar="FILE.json",
+                       help="JSON merged into homeserver.yaml (mappings key by key): "
+                            "SSO providers, MAS, workers")
+    start.add_argument("--misroute", metavar="REGEX", action="append",
+                       help="workers: nginx sends paths matching REGEX to main instead of the "
+                            "media worker (main answers 404 M_UNRECOGNIZED); repeatable")
+    start.add_argument("--no-quarantine-writer", action="store_true",
+                       help="workers: leave the media worker out of the quarantined_media_changes "
+                            "stream writers (from 1.152 its quarantine then answers 500)")
     cmd["seed"].add_argument("--messages", type=int, default=300)
     cmd["seed"].add_argument("--images", type=int, default=4)
     args = parser.parse_args()

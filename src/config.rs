@@ -1,44 +1,56 @@
-//! Loading `config.json` from next to `index.html`.
+//! Loading `config.json` from next to `index.html`, and saying what is wrong with it.
 
 use leptos::prelude::*;
 use synapse_api::client::send_request;
-use synapse_api::config::Config;
+use synapse_api::config::{Config, ConfigProblem};
 use synapse_api::Request;
 
 use crate::api::Api;
 use crate::navigation;
 
-/// The deployment's config: `Ok(default)` when there is no file, `Err(message)` when
-/// there is one that cannot be used (sign-in then stays closed: see `Config`).
-pub type ConfigResource = LocalResource<Result<Config, String>>;
+/// The deployment's config: `Ok(default)` when there is no file, `Err` when there is
+/// one that cannot be used (sign-in then stays closed: see `Config`).
+pub type ConfigResource = LocalResource<Result<Config, ConfigProblem>>;
 
 pub fn load(api: Api) -> ConfigResource {
     LocalResource::new(move || async move {
         let request = Request::get(String::new()).anonymous();
         // Next to the console's index.html, also when asked from the sign-in page.
-        match send_request(
-            api.transport().as_ref(),
-            navigation::app_url("config.json"),
-            &request,
-            None,
-        )
-        .await
-        {
-            Ok(raw) if raw.status == 404 => Ok(Config::default()),
-            Ok(raw) if raw.status == 200 => Config::from_json(&raw.body),
-            Ok(raw) => Err(format!(
-                "config.json could not be loaded (HTTP {}). Reload the page; if it persists, \
-                 check the web server that serves this console.",
-                raw.status
-            )),
-            Err(err) => Err(format!(
-                "config.json could not be loaded: {}",
-                err.summary()
-            )),
+        let url = navigation::app_url("config.json");
+        match send_request(api.transport().as_ref(), url, &request, None).await {
+            Ok(raw) => Config::from_response(raw.status, &raw.body),
+            Err(_) => Err(ConfigProblem::Unreachable),
         }
     })
 }
 
 pub fn use_config() -> ConfigResource {
     expect_context::<ConfigResource>()
+}
+
+/// What a person reads when the config stops sign-in: the problem, then the fix.
+pub fn problem_text(problem: &ConfigProblem) -> String {
+    let file = navigation::app_url("config.json");
+    match problem {
+        ConfigProblem::Invalid { detail } => format!(
+            "Sign-in is closed: this console's settings file ({file}) is not valid: {detail}. \
+             Fix it (README: config.json lists its keys), or remove it to allow any homeserver, \
+             then reload this page."
+        ),
+        ConfigProblem::UnusableUrl { value, reason } => format!(
+            "Sign-in is closed: restrictBaseUrl in this console's settings file ({file}) lists \
+             \"{value}\", which is not a homeserver URL ({}). Write it like \
+             https://matrix.example.org, then reload this page.",
+            reason.0
+        ),
+        ConfigProblem::Unreadable { status } => format!(
+            "Sign-in is closed: the web server answered HTTP {status} for this console's \
+             settings file ({file}), so its restrictions cannot be checked. Make the file \
+             readable by the web server, or remove it, then reload this page."
+        ),
+        ConfigProblem::Unreachable => format!(
+            "Sign-in is closed: this console's settings file ({file}) could not be loaded (no \
+             answer from the web server). Check your connection and reload this page."
+        ),
+    }
 }

@@ -1,6 +1,8 @@
 //! Moving between the two bundles. The sign-in page is its own small wasm (it loads
-//! only what signing in needs); the console is the other. Both run in the same tab and
-//! share its sessionStorage, so going from one to the other is a full page load.
+//! only what signing in needs); the console is the other. boot.js starts one of them
+//! from the tab's sessionStorage: the sign-in page hands over to the console in the
+//! same document (boot.js has fetched and compiled it meanwhile); the console goes
+//! back to sign-in with a page load, which leaves nothing of its own running.
 
 use synapse_api::path::segment;
 
@@ -50,8 +52,38 @@ pub fn go_to_sign_in(next: Option<&str>) {
     replace(&url);
 }
 
+/// The event boot.js waits for to start the console (boot.js's SIGNED_IN_EVENT).
+const SIGNED_IN_EVENT: &str = "synapse-console:signed-in";
+/// The event that tells boot.js the sign-in form is up (boot.js's FORM_READY_EVENT):
+/// from then on it may fetch the console while the person types.
+const FORM_READY_EVENT: &str = "synapse-console:sign-in-ready";
+
+fn dispatch(name: &str) {
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(name)) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+/// Says the sign-in form is up (see [`FORM_READY_EVENT`]).
+pub fn sign_in_form_ready() {
+    dispatch(FORM_READY_EVENT);
+}
+
+/// Ends the sign-in page: puts `next` (a path inside the console) in the address bar
+/// and has boot.js start the console in this document, where the console's router
+/// reads it.
+pub fn hand_over_to_console(next: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(next));
+    }
+    dispatch(SIGNED_IN_EVENT);
+}
+
 /// Replaces this page by `url` (an absolute path).
-pub fn replace(url: &str) {
+fn replace(url: &str) {
     if let Some(location) = location() {
         let _ = location.replace(url);
     }

@@ -48,9 +48,17 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// Reads the session this tab stored, if any.
+    /// Reads the session this tab stored, if any. One that cannot be read is removed:
+    /// boot.js starts the console whenever the key is there, so a stale value left in
+    /// place would bounce between the console and sign-in.
     pub fn load() -> Self {
-        let stored = storage::read(Key::Session).and_then(|json| Session::from_json(&json));
+        let stored = storage::read(Key::Session).and_then(|json| {
+            let session = Session::from_json(&json);
+            if session.is_none() {
+                storage::remove(Key::Session);
+            }
+            session
+        });
         Self {
             session: RwSignal::new(stored),
         }

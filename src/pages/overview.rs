@@ -1,5 +1,6 @@
 //! The landing page: which server this is, and a first look at it.
 
+use futures::future::try_join;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use synapse_api::endpoints::rooms::ListRooms;
@@ -16,19 +17,17 @@ use crate::session::use_auth;
 pub fn Overview() -> impl IntoView {
     let api = use_api();
     let auth = use_auth();
+    // Both counts at once: this is the first page after signing in.
     let counts = LocalResource::new(move || async move {
-        let rooms = api
-            .send(&ListRooms {
-                limit: Some(1),
-                ..Default::default()
-            })
-            .await?;
-        let users = api
-            .send(&ListUsers {
-                limit: Some(1),
-                ..Default::default()
-            })
-            .await?;
+        let rooms = ListRooms {
+            limit: Some(1),
+            ..Default::default()
+        };
+        let users = ListUsers {
+            limit: Some(1),
+            ..Default::default()
+        };
+        let (rooms, users) = try_join(api.send(&rooms), api.send(&users)).await?;
         Ok::<_, ApiError>((rooms.total_rooms, users.total))
     });
     let session = move || auth.session().get();

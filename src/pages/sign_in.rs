@@ -39,14 +39,12 @@ fn SignInPage() -> impl IntoView {
     let config = use_config();
     let notice = take_notice();
 
-    // Signed in (now, or already on arrival): go where the person was going, or to
-    // the console's home.
-    Effect::new(move |_| {
-        if auth.session().get().is_some() {
-            let next = safe_return_path(navigation::next_param().as_deref());
-            navigation::replace(next.as_deref().unwrap_or(navigation::PUBLIC_URL));
-        }
-    });
+    // Already signed in on arrival (the sign-in page's address opened in a signed-in
+    // tab): straight on to where the person was going.
+    if auth.current().is_some() {
+        hand_over();
+        return view! { <p role="status">"Opening the console…"</p> }.into_any();
+    }
 
     view! {
         <main id="main" class="sign-in">
@@ -60,10 +58,18 @@ fn SignInPage() -> impl IntoView {
             {move || match config.get() {
                 None => view! { <p role="status">"Loading…"</p> }.into_any(),
                 Some(Ok(config)) => view! { <SignInForm config /> }.into_any(),
-                Some(Err(message)) => view! { <p class="error-view" role="alert">{message}</p> }.into_any(),
+                Some(Err(problem)) => view! { <p class="error-view" role="alert">{config::problem_text(&problem)}</p> }.into_any(),
             }}
         </main>
     }
+    .into_any()
+}
+
+/// On to the console, at the path the person was sent from if it is one of the
+/// console's (else its home).
+fn hand_over() {
+    let next = safe_return_path(navigation::next_param().as_deref());
+    navigation::hand_over_to_console(next.as_deref().unwrap_or(navigation::PUBLIC_URL));
 }
 
 /// The form itself: validates before sending anything, then runs the sign-in checks
@@ -88,6 +94,7 @@ pub fn SignInForm(
     let errors = RwSignal::new(FieldErrors::default());
     let restricted = config.allowed.clone();
     let config = StoredValue::new(config);
+    navigation::sign_in_form_ready();
 
     let attempt = Action::new_local(move |plan: &SignInPlan| {
         let plan = plan.clone();
@@ -99,6 +106,7 @@ pub fn SignInForm(
                     password.set(String::new());
                     token.set(String::new());
                     auth.signed_in(session);
+                    hand_over();
                     Ok(())
                 }
                 Err(failure) => Err(failure),

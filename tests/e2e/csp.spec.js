@@ -3,7 +3,7 @@
 // and here: it is really sent, it really blocks, and the app works under it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { killPid, ROOT, serveStatic, testPolicy } from './harness.js';
+import { killPid, ROOT, serveBuild, testPolicy } from './harness.js';
 import { consoleUrl, expect, server, sessionStorageOf, signInWithPassword, test } from './fixtures.js';
 
 const policy = () => process.env.CONSOLE_CSP;
@@ -83,9 +83,11 @@ test('signing in and every section work under the policy', async ({ page }) => {
 });
 
 test('a homeserver the policy leaves out is named, with the directive to fix', async ({ page, cspViolations }) => {
-  // The policy as built, before a deployer adds their homeserver: connect-src 'self' only.
-  const strict = testPolicy(path.join(ROOT, 'dist')).replace(/connect-src [^;]*/, "connect-src 'self'");
-  const web = await serveStatic(path.join(ROOT, 'dist'), ['--csp', strict]);
+  // The README's nginx snippet, before a deployer adds their homeserver: connect-src 'self' only.
+  const web = await serveBuild('nginx', { 'synapse-console': path.join(ROOT, 'dist') }, {
+    dir: path.join(ROOT, '.work', 'e2e', 'csp-self-only'),
+    args: ['--origins', ''],
+  });
   try {
     await page.goto(`${web.url}/signin`);
     await signInWithPassword(page);

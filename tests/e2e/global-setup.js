@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { freshWorkDir, killPid, ROOT, saveState, serveStatic, synapse, testPolicy } from './harness.js';
+import { freshWorkDir, ROOT, saveState, synapse, testPolicy } from './harness.js';
+import { serverTree, startNginx, stopServer } from './deployments.js';
 
 export default async function globalSetup() {
   const dist = path.join(ROOT, 'dist');
@@ -10,21 +11,21 @@ export default async function globalSetup() {
   freshWorkDir();
   const server = synapse('start');
   let web;
-  const csp = testPolicy(dist);
   try {
-    // The pages are served with the policy the build wrote (dist/csp.txt), as deployed.
-    web = await serveStatic(dist, ['--csp', csp]);
+    // The console as the README deploys it: nginx with its snippet, no config.json.
+    web = await startNginx('nginx', serverTree('main', { sites: { 'synapse-console': dist } }));
   } catch (err) {
     synapse('stop');
     throw err;
   }
+  const csp = testPolicy(dist);
   saveState({ synapse: server, web, csp });
   process.env.CONSOLE_URL = web.url;
   process.env.SYNAPSE_STATE = JSON.stringify(server);
   process.env.CONSOLE_CSP = csp;
   // Playwright calls the teardown even when tests fail.
   return async () => {
-    killPid(web.pid);
+    await stopServer(web);
     synapse('stop');
   };
 }

@@ -1,5 +1,5 @@
 // Starts and stops what the end-to-end suite needs: a real Synapse (scripts/synapse.py)
-// and the release build served by static-server.mjs. Everything binds 127.0.0.1 and
+// and the release build served as the README deploys it (deployments.js). Everything binds 127.0.0.1 and
 // is stopped by the PID it recorded.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,9 +28,14 @@ export function synapseAt(dir, command, ...args) {
   return out.trim() ? JSON.parse(out.trim().split('\n').pop()) : null;
 }
 
-/** Serves `root` on a free loopback port; resolves to { pid, url }. */
-export function serveStatic(root, extraArgs = []) {
-  return startServer(path.join(ROOT, 'tests', 'e2e', 'static-server.mjs'), ['--root', root, '--port', '0', ...extraArgs]);
+/**
+ * Serves builds as the README deploys them, in a process of its own (scripts/serve.mjs:
+ * README snippet `snippet` in nginx or Caddy); `sites` maps a directory under /var/www
+ * to a build. Resolves to { pid, url }; killPid(pid) stops the web server too.
+ */
+export function serveBuild(snippet, sites, { dir = path.join(WORK, 'serve'), args = [] } = {}) {
+  const siteArgs = Object.entries(sites).flatMap(([site, dist]) => ['--site', `${site}=${dist}`]);
+  return startServer(path.join(ROOT, 'scripts', 'serve.mjs'), ['--snippet', snippet, '--dir', dir, ...siteArgs, ...args]);
 }
 
 /** Runs a node server script that prints `listening http://127.0.0.1:PORT/`; resolves to { pid, url }. */

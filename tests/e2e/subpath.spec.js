@@ -5,7 +5,7 @@
 //   PUBLIC_URL=/admin/ DIST=.work/dist-admin bash scripts/build.sh
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { killPid, ROOT, serveStatic, testPolicy } from './harness.js';
+import { killPid, ROOT, serveBuild } from './harness.js';
 import { expect, server, signInWithPassword, test } from './fixtures.js';
 
 const DIST = path.join(ROOT, '.work', 'dist-admin');
@@ -14,7 +14,8 @@ test.skip(!existsSync(path.join(DIST, 'index.html')), 'no sub-path build in .wor
 
 let web;
 test.beforeAll(async () => {
-  web = await serveStatic(DIST, ['--base', '/admin/', '--csp', testPolicy(DIST)]);
+  // The README's nginx snippet for a sub-path.
+  web = await serveBuild('nginx-subpath', { admin: DIST }, { dir: path.join(ROOT, '.work', 'e2e', 'subpath') });
 });
 test.afterAll(() => killPid(web.pid));
 

@@ -2,12 +2,15 @@
 //!
 //! Keys follow the existing Synapse admin UIs: `restrictBaseUrl` (a URL or a list)
 //! limits which homeservers may be used; `defaultHomeserver` fills the field. No file
-//! means no restriction. A file that is present but wrong fails closed: nobody can
-//! sign in until it is fixed, because a broken restriction must not become none.
+//! means no restriction, whatever the web server answers for a missing file: a 404,
+//! an empty body, or (behind a single-page-app fallback) an HTML page. A file that is
+//! there but wrong fails closed: nobody can sign in until it is fixed, because a broken
+//! restriction must not become none.
 
 use serde::Deserialize;
 
 use crate::homeserver::BaseUrl;
+use crate::ids::IdError;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
@@ -15,6 +18,20 @@ pub struct Config {
     pub allowed: Vec<BaseUrl>,
     /// Pre-filled homeserver field (a URL or a server name, as a person would type it).
     pub default_homeserver: Option<String>,
+}
+
+/// Why a `config.json` cannot be used. The app says it in words, with the fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// Not JSON, or not an object of the known keys' types; `detail` is the parser's
+    /// own words, with the line and column.
+    Invalid { detail: String },
+    /// A `restrictBaseUrl` entry that is not a homeserver URL.
+    UnusableUrl { value: String, reason: IdError },
+    /// The web server answered with this error status instead of the file.
+    Unreadable { status: u16 },
+    /// No answer at all (the network, the web server gone).
+    Unreachable,
 }
 
 #[derive(Deserialize)]
@@ -33,21 +50,35 @@ struct RawConfig {
 }
 
 impl Config {
-    /// Parses the file's text; the error says what to fix in it.
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        let raw: RawConfig = serde_json::from_str(text)
-            .map_err(|e| format!("config.json is not valid: {e}. Fix or remove it."))?;
+    /// The config from the web server's answer to `GET config.json`. An answer that is
+    /// not a file (404, an empty body, an HTML page a fallback sends instead) means
+    /// there is none; any other answer must be a valid file.
+    pub fn from_response(status: u16, body: &str) -> Result<Self, ConfigProblem> {
+        let text = body.trim_start();
+        match status {
+            404 | 410 => Ok(Self::default()),
+            // No JSON document starts with "<": this is a page, not the file.
+            200 if text.is_empty() || text.starts_with('<') => Ok(Self::default()),
+            200 => Self::from_json(body),
+            status => Err(ConfigProblem::Unreadable { status }),
+        }
+    }
+
+    /// Parses the file's text.
+    pub fn from_json(text: &str) -> Result<Self, ConfigProblem> {
+        let raw: RawConfig = serde_json::from_str(text).map_err(|e| ConfigProblem::Invalid {
+            detail: e.to_string(),
+        })?;
         let urls = match raw.restrict_base_url {
             None => Vec::new(),
             Some(OneOrMany::One(url)) => vec![url],
             Some(OneOrMany::Many(urls)) => urls,
         };
         let allowed = urls
-            .iter()
-            .map(|url| {
-                url.parse::<BaseUrl>().map_err(|e| {
-                    format!("config.json: restrictBaseUrl has '{url}', which is not usable: {e}")
-                })
+            .into_iter()
+            .map(|value| match value.parse::<BaseUrl>() {
+                Ok(url) => Ok(url),
+                Err(reason) => Err(ConfigProblem::UnusableUrl { value, reason }),
             })
             .collect::<Result<Vec<_>, _>>()?;
         let default_homeserver = raw
@@ -102,11 +133,55 @@ mod tests {
     }
 
     #[test]
-    fn broken_files_fail_closed_with_a_message() {
-        assert!(Config::from_json("{").unwrap_err().contains("not valid"));
-        assert!(Config::from_json(r#"{"restrictBaseUrl":"example.org"}"#)
-            .unwrap_err()
-            .contains("restrictBaseUrl"));
-        assert!(Config::from_json(r#"{"restrictBaseUrl":5}"#).is_err());
+    fn broken_files_fail_closed_with_the_reason() {
+        let ConfigProblem::Invalid { detail } = Config::from_json("{").unwrap_err() else {
+            panic!("not Invalid");
+        };
+        assert!(detail.contains("line 1"), "{detail}");
+        assert!(matches!(
+            Config::from_json(r#"{"restrictBaseUrl":"example.org"}"#),
+            Err(ConfigProblem::UnusableUrl { value, .. }) if value == "example.org"
+        ));
+        assert!(matches!(
+            Config::from_json(r#"{"restrictBaseUrl":5}"#),
+            Err(ConfigProblem::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn whatever_a_web_server_answers_for_a_missing_file_is_no_file() {
+        let fallback_page =
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><title>Synapse Console</title>";
+        for (status, body) in [
+            (404, "<html><body>404 Not Found</body></html>"),
+            (404, ""),
+            (410, ""),
+            (200, fallback_page),
+            (200, "  \n<html>"),
+            (200, ""),
+            (200, " \n"),
+        ] {
+            assert_eq!(
+                Config::from_response(status, body),
+                Ok(Config::default()),
+                "{status} {body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_there_must_be_valid() {
+        let restricted = Config::from_response(200, r#" {"restrictBaseUrl":"https://a.org"}"#);
+        assert!(restricted.unwrap().is_restricted());
+        assert!(matches!(
+            Config::from_response(200, "restrictBaseUrl: https://a.org"),
+            Err(ConfigProblem::Invalid { .. })
+        ));
+        for status in [403, 500, 502] {
+            assert_eq!(
+                Config::from_response(status, "{}"),
+                Err(ConfigProblem::Unreadable { status })
+            );
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! A seeded generator (no dependency): each run tries the same inputs, so a failure
 //! reproduces; inputs mix valid shapes, their near misses and plain noise.
 
-use synapse_api::config::Config;
+use synapse_api::config::{Config, ConfigProblem};
 use synapse_api::endpoints::media::{MediaInfoResponse, UserMediaResponse};
 use synapse_api::endpoints::statistics::UserMediaUsageResponse;
 use synapse_api::homeserver::{BaseUrl, HomeserverInput};
@@ -139,7 +139,13 @@ fn identifier_and_date_parsers_never_panic_and_always_explain() {
         }
         check("cutoff", &s, cutoff_from_input(&s, NOW, |_| 0));
         check("cutoff", &s, cutoff_from_input(&s, NOW, |_| -720));
-        check("config", &s, Config::from_json(&s));
+        match Config::from_response(200, &s) {
+            Err(ConfigProblem::Invalid { detail }) => assert!(!detail.is_empty(), "{s:?}"),
+            Err(ConfigProblem::UnusableUrl { reason, .. }) => {
+                assert!(!reason.0.is_empty(), "{s:?}")
+            }
+            _ => {}
+        }
     }
 }
 
