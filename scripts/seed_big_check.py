@@ -11,7 +11,8 @@ database DIR_copy next to the PostgreSQL one, which needs Synapse stopped meanwh
 and on it: delete by age and size (keep_profiles true, then false) must delete exactly what
 `seed_big.py truth` predicts, a file missing on disk must delete fine, and a purge of the big
 room's history up to a date must complete. Prints one JSON report (timings in seconds) on stdout;
-exits 1 if a check failed.
+exits 1 if a check failed. Works on SQLite and on --postgres databases (not on synapse.py's
+private PostgreSQL cluster, which it cannot copy).
 """
 
 import argparse
@@ -28,6 +29,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the work tree
 import seed_big  # noqa: E402  (same directory)
 
 PY = sys.executable
