@@ -97,9 +97,14 @@ function prefetchConsole() {
   if (prefetched) return;
   // compileStreaming needs application/wasm; on any failure the hand-over fetches again.
   const module = WebAssembly.compileStreaming(fetch(CONSOLE.wasm)).catch(() => CONSOLE.wasm);
-  const style = element('link', { rel: 'prefetch', as: 'style', href: CONSOLE.css });
-  document.head.append(style);
-  prefetched = { glue: import(CONSOLE.js), module };
+  const glue = import(CONSOLE.js);
+  // A failed prefetch (offline, a server restarted) is not an error yet: the hand-over
+  // imports again, and says so if that fails too.
+  glue.catch(() => {
+    if (prefetched?.glue === glue) prefetched = null;
+  });
+  document.head.append(element('link', { rel: 'prefetch', as: 'style', href: CONSOLE.css }));
+  prefetched = { glue, module };
 }
 
 // The console's stylesheet (the sign-in page needs only base.css), loaded before the
