@@ -1,5 +1,5 @@
 # The README's commands. Each installs what it needs first (scripts/setup.sh).
-.PHONY: setup demo test bench dist clean
+.PHONY: setup demo test bench compat dist clean
 
 PUBLIC_URL ?= /
 
@@ -14,6 +14,9 @@ test: setup
 
 bench: setup
 	@bash scripts/bench.sh
+
+compat: setup
+	@bash scripts/compat-table.sh
 
 dist: setup
 	PUBLIC_URL="$(PUBLIC_URL)" bash scripts/build.sh

@@ -64,6 +64,12 @@ check "release build under /admin/ (sub-path deployment)" \
   env PUBLIC_URL=/admin/ DIST=.work/dist-admin bash scripts/build.sh
 run_counted "end-to-end tests (Playwright, real Synapse)" node \
   npx playwright test -c tests/e2e/playwright.config.js
+# Production's shape: PostgreSQL + Redis + main + a media repository worker behind nginx
+# routing the docs/workers.md media paths (scripts/topology/), for what touches the
+# database and the media worker most.
+run_counted "end-to-end tests on PostgreSQL with a media worker (purge, media, storage)" node \
+  env SYNAPSE_CONSOLE_TOPOLOGY=workers \
+  npx playwright test -c tests/e2e/playwright.config.js purge.spec media.spec storage.spec
 
 # The suite stops what it starts; this is the last resort if it was killed.
 CACHE="${SYNAPSE_CONSOLE_CACHE:-$HOME/.cache/synapse-console}"

@@ -109,7 +109,7 @@ impl Transport for BrowserTransport {
             }
             let built = match &request.body {
                 Some(body) => builder
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", request.encoding.content_type())
                     .body(body.clone()),
                 None => builder.build(),
             };

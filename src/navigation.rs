@@ -73,13 +73,16 @@ pub fn sign_in_form_ready() {
 /// and has boot.js start the console in this document, where the console's router
 /// reads it.
 pub fn hand_over_to_console(next: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(next));
-    }
+    replace_address(next);
     dispatch(SIGNED_IN_EVENT);
+}
+
+/// Puts `url` (an absolute path) in the address bar in place of the current entry,
+/// without loading anything.
+pub fn replace_address(url: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
 }
 
 /// Replaces this page by `url` (an absolute path).

@@ -94,6 +94,12 @@ impl Auth {
         self.session.set(Some(session));
     }
 
+    /// The same session with new tokens (an OAuth refresh).
+    pub fn refreshed(&self, session: Session) {
+        storage::write(Key::Session, &session.to_json());
+        self.session.set(Some(session));
+    }
+
     /// The server refused the token: forget it, keep what fills the form in again.
     pub fn expired(&self) {
         if self.session.get_untracked().is_none() {

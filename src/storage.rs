@@ -16,6 +16,8 @@ pub enum Key {
     Purges,
     /// The last delete-old-media dry run and its delete (`reclaim::SavedReclaim`).
     Reclaim,
+    /// A single sign-on or OAuth sign-in under way (`signin::pending::PendingSignIn`).
+    PendingSignIn,
 }
 
 impl Key {
@@ -26,6 +28,7 @@ impl Key {
             Key::Notice => "synapse-console.notice",
             Key::Purges => "synapse-console.purges",
             Key::Reclaim => "synapse-console.reclaim",
+            Key::PendingSignIn => "synapse-console.pending-sign-in",
         }
     }
 }

@@ -74,6 +74,7 @@ fn api(transport: Rc<SlowTransport>) -> (Owner, Api) {
             access_token: AccessToken::new("syt_test".into()),
             method: SignInMethod::PastedToken,
             server_version: "1.163.2".into(),
+            oauth: None,
         }));
         Api::new(auth, transport)
     });

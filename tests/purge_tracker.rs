@@ -32,6 +32,7 @@ fn session() -> Session {
         access_token: AccessToken::new("syt_test".into()),
         method: SignInMethod::PastedToken,
         server_version: "1.163.2".into(),
+        oauth: None,
     }
 }
 

@@ -98,6 +98,86 @@ fn stored_session() -> Option<String> {
         .unwrap()
 }
 
+const PASSWORD_FLOWS: &str = r#"{"flows":[{"type":"m.login.password"},{"type":"m.login.token"}]}"#;
+const NOT_FOUND: &str = r#"{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}"#;
+
+/// Leaves the homeserver field, which asks the server what it offers.
+async fn leave_homeserver(root: &HtmlElement) {
+    let init = web_sys::FocusEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::FocusEvent::new_with_focus_event_init_dict("focusout", &init).unwrap();
+    input(root, "homeserver").dispatch_event(&event).unwrap();
+    for _ in 0..10 {
+        leptos::task::tick().await;
+    }
+}
+
+fn buttons(root: &HtmlElement) -> Vec<String> {
+    let found = root.query_selector_all("button").unwrap();
+    (0..found.length())
+        .map(|i| found.item(i).unwrap().text_content().unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_server_that_delegates_to_mas_offers_oauth_and_the_token_not_the_password() {
+    let transport = FakeTransport::new(&[
+        (200, r#"{"server_version":"1.163.2"}"#),
+        (404, NOT_FOUND),
+        (
+            200,
+            r#"{"issuer":"http://127.0.0.1:8090/","authorization_endpoint":"http://127.0.0.1:8090/authorize","token_endpoint":"http://127.0.0.1:8090/oauth2/token","registration_endpoint":"http://127.0.0.1:8090/oauth2/registration"}"#,
+        ),
+    ]);
+    let (_handle, root) = mount_form(transport.clone());
+    type_into(&root, "homeserver", "http://127.0.0.1:8008");
+    leave_homeserver(&root).await;
+    assert_eq!(
+        buttons(&root),
+        ["Continue with 127.0.0.1:8090", "Sign in"],
+        "OAuth first, no SSO"
+    );
+    assert!(root.query_selector("#password").unwrap().is_none());
+    assert!(root.query_selector("#token").unwrap().is_some());
+    assert!(
+        root.text_content()
+            .unwrap()
+            .contains("issue-compatibility-token"),
+        "the token hint names MAS's command"
+    );
+    assert_eq!(transport.requests(), 3, "nothing sent but discovery");
+}
+
+#[wasm_bindgen_test]
+async fn each_single_sign_on_provider_is_a_button_named_for_it() {
+    let transport = FakeTransport::new(&[
+        (200, r#"{"server_version":"1.163.2"}"#),
+        (
+            200,
+            r#"{"flows":[{"type":"m.login.sso","identity_providers":[{"id":"oidc-a","name":"Company SSO"},{"id":"oidc-b","name":"<b>GitLab</b>"}]},{"type":"m.login.token"}]}"#,
+        ),
+        (404, NOT_FOUND),
+        (404, NOT_FOUND),
+    ]);
+    let (_handle, root) = mount_form(transport.clone());
+    type_into(&root, "homeserver", "http://127.0.0.1:8008");
+    leave_homeserver(&root).await;
+    assert_eq!(
+        buttons(&root),
+        [
+            "Continue with Company SSO",
+            "Continue with <b>GitLab</b>",
+            "Sign in"
+        ],
+        "server-provided names are text"
+    );
+    assert!(root.query_selector("b").unwrap().is_none());
+    assert!(
+        root.query_selector("#password").unwrap().is_none(),
+        "password login is off there"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn empty_form_shows_a_message_per_field_and_sends_nothing() {
     let transport = FakeTransport::new(&[]);
@@ -150,9 +230,15 @@ async fn an_unreachable_server_is_explained_at_the_homeserver_field() {
         "{message}"
     );
     assert!(message.contains("CORS"), "{message}");
+    // Discovery asks three things at once (the auth metadata at two paths), then stops.
     assert_eq!(
         *transport.urls.borrow(),
-        ["http://127.0.0.1:9/_synapse/admin/v1/server_version"]
+        [
+            "http://127.0.0.1:9/_synapse/admin/v1/server_version",
+            "http://127.0.0.1:9/_matrix/client/v3/login",
+            "http://127.0.0.1:9/_matrix/client/v1/auth_metadata",
+            "http://127.0.0.1:9/_matrix/client/unstable/org.matrix.msc2965/auth_metadata",
+        ]
     );
     assert_eq!(stored_session(), None);
 }
@@ -161,6 +247,9 @@ async fn an_unreachable_server_is_explained_at_the_homeserver_field() {
 async fn a_non_admin_is_refused_and_nothing_is_stored() {
     let transport = FakeTransport::new(&[
         (200, r#"{"server_version":"1.163.2"}"#),
+        (200, PASSWORD_FLOWS),
+        (404, NOT_FOUND),
+        (404, NOT_FOUND),
         (200, r#"{"user_id":"@alice:localhost","device_id":"D"}"#),
         (
             403,
@@ -178,7 +267,11 @@ async fn a_non_admin_is_refused_and_nothing_is_stored() {
         "{}",
         form_error(&root)
     );
-    assert_eq!(transport.requests(), 3);
+    assert_eq!(transport.requests(), 6);
+    assert_eq!(
+        transport.urls.borrow()[5],
+        "http://127.0.0.1:8008/_synapse/admin/v2/users/%40alice%3Alocalhost"
+    );
     assert_eq!(stored_session(), None);
 }
 
@@ -186,6 +279,9 @@ async fn a_non_admin_is_refused_and_nothing_is_stored() {
 async fn a_wrong_password_is_explained_at_the_password_field() {
     let transport = FakeTransport::new(&[
         (200, r#"{"server_version":"1.163.2"}"#),
+        (200, PASSWORD_FLOWS),
+        (404, NOT_FOUND),
+        (404, NOT_FOUND),
         (
             403,
             r#"{"errcode":"M_FORBIDDEN","error":"Invalid username or password"}"#,

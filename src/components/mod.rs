@@ -3,8 +3,10 @@
 pub mod bulk_media;
 pub mod choice;
 pub mod delete_old_media;
+pub mod deployment_problem;
 pub mod error_view;
 pub mod field;
+pub mod pager;
 pub mod purges_panel;
 pub mod remote_cache;
 pub mod room_picker;

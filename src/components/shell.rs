@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
+use crate::components::deployment_problem::DeploymentProblemNotice;
 use crate::components::sign_out::SignOut;
 use crate::navigation;
 use crate::rate_limit::RateLimitNotice;
@@ -26,6 +27,7 @@ pub fn Shell() -> impl IntoView {
             <Header />
             <main id="main" class="page">
                 <RateLimitNotice />
+                <DeploymentProblemNotice />
                 <Outlet />
             </main>
         </Show>

@@ -2,13 +2,36 @@
 
 use leptos::prelude::*;
 use synapse_api::endpoints::account::Logout;
-use synapse_api::session::SignInMethod;
+use synapse_api::session::{Session, SignInMethod};
+use synapse_api::signin::oauth;
+use synapse_api::ApiError;
 
 use crate::api::use_api;
 use crate::session::{use_auth, Notice};
 
-/// A password session is logged out on the server too. A pasted token may be in use
-/// elsewhere, so it is only invalidated if the admin ticks the box for it.
+/// Ends the session on the server: an OAuth session is revoked at its issuer (MAS
+/// has no `/logout`), any other is logged out at the homeserver.
+async fn end_on_server_for(api: crate::api::Api, session: Session) -> Result<(), ApiError> {
+    match &session.oauth {
+        Some(grant) => match &grant.revocation_endpoint {
+            Some(endpoint) => {
+                oauth::revoke(
+                    api.transport().as_ref(),
+                    endpoint,
+                    &grant.client_id,
+                    &session.access_token,
+                )
+                .await
+            }
+            // Nothing to call: the token lapses when it expires.
+            None => Ok(()),
+        },
+        None => api.send(&Logout).await.map(|_| ()),
+    }
+}
+
+/// A password, SSO or OAuth session is ended on the server too. A pasted token may
+/// be in use elsewhere, so it is only invalidated if the admin ticks the box for it.
 #[component]
 pub fn SignOut() -> impl IntoView {
     let auth = use_auth();
@@ -19,8 +42,8 @@ pub fn SignOut() -> impl IntoView {
         let end_on_server = *end_on_server;
         async move {
             let mut notice = Notice::SignedOut;
-            if end_on_server {
-                if let Err(err) = api.send(&Logout).await {
+            if let (true, Some(session)) = (end_on_server, auth.current()) {
+                if let Err(err) = end_on_server_for(api, session).await {
                     if !err.is_unauthorized() {
                         notice = Notice::SignedOutServerUnreachable;
                     }

@@ -25,10 +25,12 @@ use crate::components::bulk_media::{
 };
 use crate::components::choice::Choice;
 use crate::components::error_view::ErrorView;
+use crate::components::pager::Pager;
 use crate::components::room_picker::RoomPicker;
 use crate::components::thumbnail::Thumbnail;
 use crate::navigation;
 use crate::time::format_local;
+use synapse_api::paging::thousands;
 
 /// Longer lists keep only the rows near the screen in the page, so that 1,000 rows
 /// render as fast as 50 (see `visible_rows`).
@@ -529,8 +531,7 @@ fn MediaTable(
     select_all: Callback<()>,
 ) -> impl IntoView {
     let total = found.total.unwrap_or(found.rows.len() as u64);
-    let pages = total.div_ceil(u64::from(page_size)).max(1);
-    let paged = is_user && pages > 1;
+    let paged = is_user && total > u64::from(page_size);
     let has_rows = !found.rows.is_empty();
     let rows = found.rows;
     let page_keys: Vec<(String, MediaRow)> = rows
@@ -559,13 +560,8 @@ fn MediaTable(
     };
     let summary = if !has_rows {
         "No media.".to_owned()
-    } else if is_user {
-        format!(
-            "{total} file(s); page {} of {pages}.",
-            page.get_untracked() + 1
-        )
     } else {
-        format!("{total} file(s).")
+        format!("{} file(s).", thousands(total))
     };
     // Copy, so every row's closures can hold it.
     let request = Callback::new(move |(row, action): (MediaRow, MediaAction)| request(row, action));
@@ -655,10 +651,7 @@ fn MediaTable(
             </table>
         </Show>
         <Show when=move || paged>
-            <div class="actions">
-                <button type="button" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"Previous page"</button>
-                <button type="button" disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
-            </div>
+            <Pager noun="Files" page page_size total />
         </Show>
     }
 }

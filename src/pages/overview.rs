@@ -52,6 +52,10 @@ pub fn Overview() -> impl IntoView {
                             .map(|s| match s.method {
                                 SignInMethod::Password => "Made here with a password",
                                 SignInMethod::PastedToken => "A pasted access token",
+                                SignInMethod::SingleSignOn => "Made here with single sign-on",
+                                SignInMethod::OAuth => {
+                                    "Made here with the server's account provider (OAuth 2.0)"
+                                }
                             })
                     }}
                 </dd>

@@ -9,8 +9,8 @@ use synapse_api::endpoints::rooms::{
 };
 use synapse_api::ids::RoomId;
 use synapse_api::purge::{
-    explain_purge_refusal, validate_purge, CutKind, PurgeForm, PurgeFormErrors, PurgeTally,
-    RoomRef, TrackState, TrackedPurge,
+    explain_purge_refusal, local_messages_when_kept, validate_purge, CutKind, LocalMessagesFate,
+    PurgeForm, PurgeFormErrors, PurgeTally, RoomRef, TrackState, TrackedPurge,
 };
 use synapse_api::ApiError;
 
@@ -75,6 +75,8 @@ struct Preview {
     room: RoomDetailsResponse,
     cut: CutPoint,
     delete_local_events: bool,
+    /// What happens to local messages if they are to be kept, on this server.
+    local_fate: LocalMessagesFate,
     first_kept: FirstKept,
     /// `None` when the timeline could not be read.
     tally: Option<PurgeTally>,
@@ -141,6 +143,7 @@ async fn build_preview(
         .unwrap_or_default();
     let tally = count_before_cut(api, &room, &cut, &server_name).await;
     Ok(Preview {
+        local_fate: local_fate(api, &room),
         room,
         cut,
         delete_local_events,
@@ -180,6 +183,27 @@ async fn count_before_cut(
     }
 }
 
+fn server_version(api: Api) -> String {
+    api.auth()
+        .current()
+        .map(|s| s.server_version)
+        .unwrap_or_default()
+}
+
+fn local_fate(api: Api, room: &RoomDetailsResponse) -> LocalMessagesFate {
+    local_messages_when_kept(&server_version(api), room.version.as_deref())
+}
+
+/// Said before the confirmation where keeping local messages is not safe.
+fn deleted_anyway_warning(server_version: &str) -> String {
+    format!(
+        "This server runs Synapse {server_version}, which deletes this server's users' \
+         messages from the database even when a purge is told to keep them (in rooms of \
+         version 3 and later; fixed in Synapse 1.156). A purge here deletes them too. To \
+         keep them, upgrade Synapse first."
+    )
+}
+
 fn what_local_choice_does(delete: bool) -> &'static str {
     if delete {
         "On: messages sent by this server's own users are deleted too, which frees disk space."
@@ -197,6 +221,7 @@ fn StartPurge(
 ) -> impl IntoView {
     let api = use_api();
     let tracker = use_purge_tracker();
+    let fate = local_fate(api, &room);
     let room = StoredValue::new(room);
     let cut_kind = RwSignal::new(CutKind::Date);
     let date = RwSignal::new(String::new());
@@ -319,6 +344,12 @@ fn StartPurge(
                     "Also delete messages sent by this server's own users"
                 </label>
                 <p class="hint">{move || what_local_choice_does(delete_local.get())}</p>
+                {move || {
+                    (fate == LocalMessagesFate::DeletedAnyway && !delete_local.get())
+                        .then(|| view! {
+                            <p class="warning" role="alert">{deleted_anyway_warning(&server_version(api))}</p>
+                        })
+                }}
                 <div class="actions">
                     <button type="submit" disabled=preview.pending()>
                         {move || if preview.pending().get() { "Preparing the preview…" } else { "Preview the purge" }}
@@ -377,6 +408,8 @@ fn Confirm(
             let at_least = if t.complete { "" } else { "at least " };
             let local_fate = if preview.delete_local_events {
                 "deleted"
+            } else if preview.local_fate == LocalMessagesFate::DeletedAnyway {
+                "deleted all the same: see the warning"
             } else {
                 "hidden, kept on disk"
             };
@@ -393,6 +426,7 @@ fn Confirm(
         _ => None,
     };
     let for_start = preview.clone();
+    let confirm_version = server_version(use_api());
     view! {
         <div class="confirm" role="group" aria-labelledby="confirm-heading">
             <h3 id="confirm-heading">"Check before purging"</h3>
@@ -405,6 +439,8 @@ fn Confirm(
                 })}
                 <li data-testid="tally">{counts}</li>
                 <li>{what_local_choice_does(preview.delete_local_events)}</li>
+                {(preview.local_fate == LocalMessagesFate::DeletedAnyway && !preview.delete_local_events)
+                    .then(|| view! { <li class="warning">{deleted_anyway_warning(&confirm_version)}</li> })}
             </ul>
             <p><strong>"A purge cannot be undone."</strong></p>
             <p class="form-error" role="alert">{refusal}</p>

@@ -148,7 +148,33 @@ test('deleting all of a user\'s media, over 100 files, leaves none', async ({ pa
     await upload(user.token, `many-${i}.bin`, uniqueBytes(`many ${i}`), 'application/octet-stream');
   }
   await openMedia(page, `user=${encodeURIComponent(user.id)}`);
-  await expect(page.getByTestId('media-summary')).toContainText('105 file(s); page 1 of 3.');
+  await expect(page.getByTestId('media-summary')).toContainText('105 file(s).');
+
+  // Paging: forward, to the end, back, to the start; every file on exactly one page.
+  const pager = page.getByRole('navigation', { name: 'Files pages' });
+  const position = pager.getByRole('status');
+  const names = async () => page.locator('table.media tbody tr[aria-rowindex]').evaluateAll(
+    (rows) => rows.map((r) => r.textContent.match(/many-\d+\.bin/)?.[0]),
+  );
+  await expect(position).toHaveText('Files 1–50 of 105 (page 1 of 3)');
+  await expect(pager.getByRole('button', { name: 'Previous page' })).toBeDisabled();
+  const seen = await names();
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await expect(position).toHaveText('Files 51–100 of 105 (page 2 of 3)');
+  await expect(page.locator('table.media tbody tr[aria-rowindex]').first()).not.toContainText(seen[0]);
+  seen.push(...await names());
+  await pager.getByRole('button', { name: 'Last page' }).click();
+  await expect(position).toHaveText('Files 101–105 of 105 (page 3 of 3)');
+  await expect(pager.getByRole('button', { name: 'Next page' })).toBeDisabled();
+  await expect(page.locator('table.media tbody tr[aria-rowindex]')).toHaveCount(5);
+  seen.push(...await names());
+  expect(new Set(seen).size, 'each file on exactly one page').toBe(105);
+  await pager.getByRole('button', { name: 'Previous page' }).click();
+  await expect(position).toHaveText('Files 51–100 of 105 (page 2 of 3)');
+  await pager.getByRole('button', { name: 'First page' }).click();
+  await expect(position).toHaveText('Files 1–50 of 105 (page 1 of 3)');
+  expect(await seriousA11yViolations(page), 'media list with its pager').toEqual([]);
+
   await page.getByRole('button', { name: `Delete all media of ${user.id}` }).click();
   await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('Protected files are deleted too');
   await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Delete all 105 files' }).click();

@@ -73,6 +73,35 @@ pub async fn send_request(
     .await
 }
 
+/// Runs two futures at once and waits for both (requests that need not wait for
+/// each other: one round trip instead of two).
+pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut out_a, mut out_b) = (None, None);
+    std::future::poll_fn(|cx| {
+        if out_a.is_none() {
+            if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+                out_a = Some(v);
+            }
+        }
+        if out_b.is_none() {
+            if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+                out_b = Some(v);
+            }
+        }
+        if out_a.is_some() && out_b.is_some() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    match (out_a, out_b) {
+        (Some(a), Some(b)) => (a, b),
+        _ => unreachable!("both are ready"),
+    }
+}
+
 /// Test helpers shared by this crate's tests: a scripted transport and a runner.
 #[cfg(test)]
 pub(crate) mod fake {
@@ -87,6 +116,8 @@ pub(crate) mod fake {
         pub answers: RefCell<VecDeque<Result<RawResponse, ApiError>>>,
         /// `(method, url, bearer token or "")` of every attempt.
         pub seen: RefCell<Vec<(String, String, String)>>,
+        /// `(url, request)` of every attempt, for checking bodies.
+        pub requests: RefCell<Vec<(String, Request)>>,
     }
 
     impl ScriptedTransport {
@@ -109,6 +140,7 @@ pub(crate) mod fake {
             Self {
                 answers: RefCell::new(answers),
                 seen: RefCell::default(),
+                requests: RefCell::default(),
             }
         }
 
@@ -133,6 +165,9 @@ pub(crate) mod fake {
                 url.clone(),
                 token.map(|t| t.secret().to_owned()).unwrap_or_default(),
             ));
+            self.requests
+                .borrow_mut()
+                .push((url.clone(), request.clone()));
             let answer = self
                 .answers
                 .borrow_mut()

@@ -7,12 +7,14 @@
 
 pub mod client;
 pub mod config;
+pub mod deployment;
 pub mod endpoints;
 pub mod error;
 pub mod homeserver;
 pub mod ids;
 pub mod loose;
 pub mod media;
+pub mod paging;
 pub mod path;
 pub mod purge;
 pub mod reclaim;

@@ -66,6 +66,40 @@ pub fn with_query(path: String, query: &[(&str, Option<String>)]) -> String {
     out
 }
 
+/// The `name=value` pairs of a query string or fragment (without its `?` or `#`),
+/// decoded as browsers encode forms: `+` is a space, `%XX` a byte. A malformed escape
+/// is kept as it is; bytes that are not UTF-8 become U+FFFD.
+pub fn query_pairs(text: &str) -> Vec<(String, String)> {
+    fn decode(raw: &str) -> String {
+        let bytes = raw.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(high), Some(low)) => {
+                        out.push((high * 16 + low) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                },
+                byte => out.push(byte),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    text.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +140,25 @@ mod tests {
         );
         assert_eq!(path, "/x?b=1%202&c=%26");
         assert_eq!(with_query("/x".into(), &[("a", None)]), "/x");
+    }
+
+    #[test]
+    fn query_pairs_decode_as_browsers_encode() {
+        assert_eq!(
+            query_pairs("code=a%2Fb%3D&state=x+y&empty=&flag&bad=%G1%"),
+            [
+                ("code".to_owned(), "a/b=".to_owned()),
+                ("state".to_owned(), "x y".to_owned()),
+                ("empty".to_owned(), String::new()),
+                ("flag".to_owned(), String::new()),
+                ("bad".to_owned(), "%G1%".to_owned()),
+            ]
+        );
+        assert_eq!(query_pairs(""), []);
+        assert_eq!(query_pairs("a=%E2%9C%93")[0].1, "\u{2713}");
+        assert_eq!(
+            query_pairs(&format!("t={}", segment("syl_Ab+/=")))[0].1,
+            "syl_Ab+/="
+        );
     }
 }

@@ -410,6 +410,32 @@ pub fn format_elapsed(ms: u64) -> String {
     }
 }
 
+/// What a purge that keeps this server's users' messages (`delete_local_events: false`)
+/// really does to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocalMessagesFate {
+    /// Hidden from the room's history, kept in the database: as documented.
+    Hidden,
+    /// Deleted from the database all the same: Synapse before 1.156.0 did so in rooms
+    /// of version 3 and later (element-hq/synapse#19850).
+    DeletedAnyway,
+}
+
+/// The fate of local messages a purge is told to keep, on `server_version` (as
+/// `server_version` reports it) for a room of `room_version` (unknown counts as
+/// affected: a warning too many is better than messages lost).
+pub fn local_messages_when_kept(
+    server_version: &str,
+    room_version: Option<&str>,
+) -> LocalMessagesFate {
+    let unaffected_room = matches!(room_version, Some("1" | "2"));
+    if unaffected_room || crate::version::at_least(server_version, 1, 156) {
+        LocalMessagesFate::Hidden
+    } else {
+        LocalMessagesFate::DeletedAnyway
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,5 +702,27 @@ mod tests {
         assert_eq!(format_elapsed(42_000), "42 s");
         assert_eq!(format_elapsed(185_000), "3 min 5 s");
         assert_eq!(format_elapsed(7_440_000), "2 h 4 min");
+    }
+
+    #[test]
+    fn keeping_local_messages_is_unsafe_before_1_156_in_room_versions_3_and_later() {
+        use LocalMessagesFate::*;
+        assert_eq!(local_messages_when_kept("1.163.2", Some("12")), Hidden);
+        assert_eq!(local_messages_when_kept("1.156.0", Some("10")), Hidden);
+        assert_eq!(
+            local_messages_when_kept("1.155.1", Some("10")),
+            DeletedAnyway
+        );
+        assert_eq!(
+            local_messages_when_kept("1.120.0", Some("3")),
+            DeletedAnyway
+        );
+        assert_eq!(local_messages_when_kept("1.120.0", Some("2")), Hidden);
+        assert_eq!(local_messages_when_kept("1.120.0", Some("1")), Hidden);
+        assert_eq!(local_messages_when_kept("1.120.0", None), DeletedAnyway);
+        assert_eq!(
+            local_messages_when_kept("1.140.0", Some("org.matrix.msc2176")),
+            DeletedAnyway
+        );
     }
 }

@@ -33,14 +33,35 @@ pub enum Auth {
     Bearer,
 }
 
+/// How a request's body is written, and so its `Content-Type`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    /// `application/json`: the Matrix and Synapse APIs.
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`: OAuth 2.0 token and revocation endpoints.
+    Form,
+}
+
+impl Encoding {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Encoding::Json => "application/json",
+            Encoding::Form => "application/x-www-form-urlencoded",
+        }
+    }
+}
+
 /// One HTTP request, ready to send: the path is already percent-encoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub method: Method,
-    /// Absolute path with query, relative to the homeserver's base URL.
+    /// Absolute path with query, relative to the homeserver's base URL (or, for an
+    /// authorization server's endpoint, the whole URL).
     pub path: String,
-    /// JSON text, sent with `Content-Type: application/json`.
+    /// The body's text, written as `encoding` says.
     pub body: Option<String>,
+    pub encoding: Encoding,
     pub auth: Auth,
 }
 
@@ -50,6 +71,7 @@ impl Request {
             method: Method::Get,
             path,
             body: None,
+            encoding: Encoding::Json,
             auth: Auth::Bearer,
         }
     }
@@ -60,7 +82,30 @@ impl Request {
             path,
             // Serializing our own plain structs cannot fail.
             body: Some(serde_json::to_string(body).unwrap_or_else(|_| "{}".into())),
+            encoding: Encoding::Json,
             auth: Auth::Bearer,
+        }
+    }
+
+    /// An anonymous form POST (OAuth 2.0), each value percent-encoded.
+    pub fn post_form(url: String, fields: &[(&str, &str)]) -> Self {
+        let body = fields
+            .iter()
+            .map(|(name, value)| {
+                format!(
+                    "{}={}",
+                    crate::path::segment(name),
+                    crate::path::segment(value)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        Self {
+            method: Method::Post,
+            path: url,
+            body: Some(body),
+            encoding: Encoding::Form,
+            auth: Auth::Anonymous,
         }
     }
 

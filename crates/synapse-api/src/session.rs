@@ -30,6 +30,27 @@ impl fmt::Debug for AccessToken {
     }
 }
 
+/// An OAuth 2.0 refresh token: like [`AccessToken`], no `Display`, a redacted `Debug`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RefreshToken(String);
+
+impl RefreshToken {
+    pub fn new(token: String) -> Self {
+        Self(token)
+    }
+
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RefreshToken(<redacted>)")
+    }
+}
+
 /// How the session was made; it decides what signing out does on the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +60,36 @@ pub enum SignInMethod {
     /// Pasted by the admin: it may be in use elsewhere, so it is only invalidated
     /// when the admin asks for it.
     PastedToken,
+    /// Made here by single sign-on (`m.login.token`): signing out logs it out.
+    SingleSignOn,
+    /// Made here by OAuth 2.0 with the server's authorization server (MAS): refreshed
+    /// before it expires, revoked on sign-out.
+    #[serde(rename = "oauth")]
+    OAuth,
+}
+
+/// What an OAuth session needs to stay alive and to end.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthSession {
+    pub issuer: String,
+    pub token_endpoint: String,
+    pub revocation_endpoint: Option<String>,
+    pub client_id: String,
+    pub refresh_token: Option<RefreshToken>,
+    /// When the access token expires (ms since the epoch), if the server said.
+    pub expires_at_ms: Option<u64>,
+}
+
+impl OAuthSession {
+    /// Whether the access token should be refreshed before a request at `now_ms`: it
+    /// expires within a minute and there is a refresh token.
+    pub fn needs_refresh(&self, now_ms: u64) -> bool {
+        const MARGIN_MS: u64 = 60_000;
+        self.refresh_token.is_some()
+            && self
+                .expires_at_ms
+                .is_some_and(|at| now_ms + MARGIN_MS >= at)
+    }
 }
 
 /// Everything the console needs to act as the signed-in admin.
@@ -51,6 +102,9 @@ pub struct Session {
     pub method: SignInMethod,
     /// As `server_version` reported it at sign-in, e.g. "1.163.2".
     pub server_version: String,
+    /// For [`SignInMethod::OAuth`]: refreshing and revoking.
+    #[serde(default)]
+    pub oauth: Option<OAuthSession>,
 }
 
 impl Session {
@@ -81,6 +135,7 @@ mod tests {
             access_token: AccessToken::new("syt_secret".into()),
             method: SignInMethod::Password,
             server_version: "1.163.2".into(),
+            oauth: None,
         }
     }
 
@@ -104,5 +159,31 @@ mod tests {
     #[test]
     fn server_name_comes_from_the_user_id() {
         assert_eq!(session().server_name(), "test.local");
+    }
+
+    #[test]
+    fn oauth_sessions_refresh_a_minute_before_expiry_and_hide_the_refresh_token() {
+        let oauth = OAuthSession {
+            issuer: "https://auth.example.org/".into(),
+            token_endpoint: "https://auth.example.org/oauth2/token".into(),
+            revocation_endpoint: None,
+            client_id: "c".into(),
+            refresh_token: Some(RefreshToken::new("mar_secret".into())),
+            expires_at_ms: Some(1_000_000),
+        };
+        assert!(!oauth.needs_refresh(900_000));
+        assert!(oauth.needs_refresh(940_000));
+        assert!(!OAuthSession {
+            refresh_token: None,
+            ..oauth.clone()
+        }
+        .needs_refresh(999_999));
+        let s = Session {
+            method: SignInMethod::OAuth,
+            oauth: Some(oauth),
+            ..session()
+        };
+        assert!(!format!("{s:?}").contains("mar_secret"));
+        assert_eq!(Session::from_json(&s.to_json()), Some(s));
     }
 }

@@ -40,9 +40,12 @@ impl Endpoint for WhoAmI {
     }
 }
 
-/// `GET /_synapse/admin/v1/users/<user_id>/admin`: is this user a server admin?
+/// `GET /_synapse/admin/v2/users/<user_id>` for the caller's own id: does this token
+/// have admin rights? Any answer says yes; a token without them gets 403 `M_FORBIDDEN`.
 ///
-/// A non-admin caller gets 403 `M_FORBIDDEN` rather than `{"admin": false}`.
+/// The v2 account details answer on every Synapse, also one that delegates
+/// authentication to MAS (where `v1/users/<id>/admin` is 404, and the record's `admin`
+/// flag stays false for admins: their rights are the token's scope).
 #[derive(Clone, Debug)]
 pub struct UserIsAdmin {
     pub user_id: UserId,
@@ -58,10 +61,76 @@ impl Endpoint for UserIsAdmin {
     type Response = UserIsAdminResponse;
     fn request(&self) -> Request {
         Request::get(build(&[
-            Part::Fixed("_synapse/admin/v1/users"),
+            Part::Fixed("_synapse/admin/v2/users"),
             Part::Data(self.user_id.as_str()),
-            Part::Fixed("admin"),
         ]))
+    }
+}
+
+/// `GET /_matrix/client/v3/login`: the ways this server lets a client log in.
+#[derive(Clone, Debug, Default)]
+pub struct LoginFlows;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct LoginFlowsResponse {
+    #[serde(default)]
+    pub flows: Vec<LoginFlow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct LoginFlow {
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// For `m.login.sso`: the providers a person can choose among.
+    #[serde(default)]
+    pub identity_providers: Vec<IdentityProvider>,
+}
+
+/// A single sign-on provider, as `m.login.sso` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct IdentityProvider {
+    pub id: String,
+    pub name: String,
+}
+
+impl Endpoint for LoginFlows {
+    type Response = LoginFlowsResponse;
+    fn request(&self) -> Request {
+        Request::get("/_matrix/client/v3/login".into()).anonymous()
+    }
+}
+
+/// `POST /_matrix/client/v3/login` with `m.login.token`: the login token single
+/// sign-on hands back.
+#[derive(Clone)]
+pub struct TokenLogin {
+    pub token: String,
+}
+
+// The login token is a credential: Debug leaves it out.
+impl std::fmt::Debug for TokenLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenLogin { .. }")
+    }
+}
+
+#[derive(Serialize)]
+struct TokenLoginBody<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    token: &'a str,
+    initial_device_display_name: &'static str,
+}
+
+impl Endpoint for TokenLogin {
+    type Response = LoginResponse;
+    fn request(&self) -> Request {
+        let body = TokenLoginBody {
+            kind: "m.login.token",
+            token: &self.token,
+            initial_device_display_name: DEVICE_DISPLAY_NAME,
+        };
+        Request::post_json("/_matrix/client/v3/login".into(), &body).anonymous()
     }
 }
 
@@ -171,10 +240,7 @@ mod tests {
             user_id: "@admin:test.local".parse().unwrap(),
         }
         .request();
-        assert_eq!(
-            r.path,
-            "/_synapse/admin/v1/users/%40admin%3Atest.local/admin"
-        );
+        assert_eq!(r.path, "/_synapse/admin/v2/users/%40admin%3Atest.local");
         let yes: UserIsAdminResponse = decode(200, r#"{"admin":true}"#).unwrap();
         assert!(yes.admin);
         let one: UserIsAdminResponse = decode(200, r#"{"admin":1}"#).unwrap();
@@ -227,5 +293,32 @@ mod tests {
         let r = Logout.request();
         assert_eq!((r.method, r.auth), (Method::Post, Auth::Bearer));
         assert_eq!(r.body.as_deref(), Some("{}"));
+    }
+
+    #[test]
+    fn login_flows_decode_synapse_with_sso_providers() {
+        assert_eq!(LoginFlows.request().auth, Auth::Anonymous);
+        // As Synapse 1.163 answers with password login off and one OIDC provider.
+        let flows: LoginFlowsResponse = decode(
+            200,
+            r#"{"flows":[{"type":"m.login.sso","identity_providers":[{"id":"oidc-test","name":"Test IdP","brand":null}]},{"type":"m.login.token"},{"type":"m.login.application_service"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(flows.flows[0].kind, "m.login.sso");
+        assert_eq!(flows.flows[0].identity_providers[0].id, "oidc-test");
+        assert!(flows.flows[1].identity_providers.is_empty());
+    }
+
+    #[test]
+    fn token_login_sends_the_token_and_hides_it_from_debug() {
+        let login = TokenLogin {
+            token: "syl_secret".into(),
+        };
+        assert!(!format!("{login:?}").contains("syl_secret"));
+        let r = login.request();
+        assert_eq!(r.auth, Auth::Anonymous);
+        let body: serde_json::Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["type"], "m.login.token");
+        assert_eq!(body["token"], "syl_secret");
     }
 }

@@ -1,0 +1,51 @@
+//! Paging controls for a server-paged list: where you are ("Files 51–100 of 50,000")
+//! and First, Previous, Next and Last.
+
+use leptos::prelude::*;
+use synapse_api::paging::{thousands, PageWindow};
+
+#[component]
+pub fn Pager(
+    /// What the list holds, for "Files 51–100 of …".
+    noun: &'static str,
+    /// The page shown (from 0).
+    page: RwSignal<u64>,
+    /// Items per page.
+    page_size: u32,
+    /// Items in the whole list.
+    total: u64,
+) -> impl IntoView {
+    let window = move || PageWindow::new(page.get(), page_size, total);
+    let at_start = move || !window().has_previous();
+    let at_end = move || !window().has_next();
+    let position = move || {
+        let w = window();
+        format!(
+            "{noun} {}\u{2013}{} of {} (page {} of {})",
+            thousands(w.first),
+            thousands(w.last),
+            thousands(w.total),
+            thousands(w.page + 1),
+            thousands(w.pages)
+        )
+    };
+    view! {
+        <nav class="pager" aria-label=format!("{noun} pages")>
+            <p class="pager-position" role="status">{position}</p>
+            <div class="actions">
+                <button type="button" disabled=at_start on:click=move |_| page.set(0)>
+                    "First page"
+                </button>
+                <button type="button" disabled=at_start on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                    "Previous page"
+                </button>
+                <button type="button" disabled=at_end on:click=move |_| page.update(|p| *p += 1)>
+                    "Next page"
+                </button>
+                <button type="button" disabled=at_end on:click=move |_| page.set(window().last_page())>
+                    "Last page"
+                </button>
+            </div>
+        </nav>
+    }
+}
