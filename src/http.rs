@@ -103,7 +103,11 @@ impl Transport for BrowserTransport {
                 Method::Put => HttpMethod::PUT,
                 Method::Delete => HttpMethod::DELETE,
             };
-            let mut builder = RequestBuilder::new(&url).method(method);
+            // Never from the HTTP cache: an admin reads the server as it is now, and a
+            // config.json an admin just changed takes effect on the next load.
+            let mut builder = RequestBuilder::new(&url)
+                .method(method)
+                .cache(web_sys::RequestCache::NoStore);
             if let Some(token) = token {
                 builder = builder.header("Authorization", &format!("Bearer {}", token.secret()));
             }

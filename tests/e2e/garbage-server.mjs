@@ -9,6 +9,8 @@ import { createServer } from 'node:http';
 const OK_VERSION = '{"server_version":"1.163.2"}';
 const WHOAMI = '{"user_id":"@admin:garbage.test"}';
 const ADMIN = '{"admin":true}';
+const LOGIN_FLOWS = '{"flows":[{"type":"m.login.password"}]}';
+const UNRECOGNIZED = '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}';
 const HTML = '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1><script>window.pwned=1</script></body></html>';
 
 // Each mode: what the sign-in checks get, and what every other admin request gets.
@@ -50,12 +52,17 @@ const server = createServer((req, res) => {
   const send = ([status, body, type]) => res.writeHead(status, { ...cors, 'Content-Type': type }).end(body);
   const { signIn } = MODES[mode];
   const path = url.pathname;
+  // The admin check reads the caller's own account (v2/users/<id>): any answer means admin.
+  const isAdminCheck = /^\/_synapse\/admin\/v2\/users\/[^/]+$/.test(path);
   const isSignIn = path === '/_synapse/admin/v1/server_version' || path === '/_matrix/client/v3/account/whoami'
-    || /^\/_synapse\/admin\/v1\/users\/[^/]+\/admin$/.test(path);
+    || isAdminCheck;
   if (isSignIn && signIn) return send(signIn);
   if (path === '/_synapse/admin/v1/server_version') return send([200, OK_VERSION, 'application/json']);
   if (path === '/_matrix/client/v3/account/whoami') return send([200, WHOAMI, 'application/json']);
-  if (/^\/_synapse\/admin\/v1\/users\/[^/]+\/admin$/.test(path)) return send([200, ADMIN, 'application/json']);
+  if (isAdminCheck) return send([200, ADMIN, 'application/json']);
+  // Discovery: a server that takes passwords and does not delegate to MAS.
+  if (path === '/_matrix/client/v3/login') return send([200, LOGIN_FLOWS, 'application/json']);
+  if (path.endsWith('/auth_metadata')) return send([404, UNRECOGNIZED, 'application/json']);
   send(LATER[later++ % LATER.length]);
 });
 

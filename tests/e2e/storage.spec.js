@@ -138,8 +138,7 @@ test('the statistics show every uploader by size, as text, with links to their m
   const totalFiles = stats.json.users.reduce((n, u) => n + u.media_count, 0);
   await expect(page.getByTestId('media-totals')).toContainText(`${totalFiles} local file(s)`);
   await expect(page.getByTestId('media-totals')).toContainText('uploaded by 3 user(s)');
-  // SQLite: Synapse cannot estimate room sizes, and the page says so.
-  await expect(page.getByTestId('room-sizes')).toContainText('SQLite');
+  await expectRoomSizesAsTheServerTells(page);
 
   // The table: server-side search and sort.
   await page.getByLabel('Search by user id or display name').fill('small');
@@ -183,12 +182,29 @@ test('a failed room size estimate is explained, and Try again asks once more', a
   expect(stoodIn).toBe(1);
 
   await page.unroute(ROOM_SIZES);
+  const asked = page.waitForResponse((r) => r.url().endsWith('/statistics/database/rooms') && r.request().method() === 'GET');
   await section.getByRole('button', { name: 'Try again' }).click();
-  await expect(page.getByTestId('room-sizes')).toContainText('SQLite');
-  const real = await asAdmin('GET', '/_synapse/admin/v1/statistics/database/rooms');
-  expect(real.status).toBe(400);
-  expect(real.json.error).toContain('PostgreSQL');
+  await asked;
+  await expectRoomSizesAsTheServerTells(page);
 });
+
+/**
+ * The room sizes section says what the real server answers: on SQLite that Synapse
+ * estimates them only on PostgreSQL (400); on PostgreSQL, Synapse 1.163's estimate fails
+ * (500) on a server set up with it, and the page explains why.
+ */
+async function expectRoomSizesAsTheServerTells(page) {
+  const real = await asAdmin('GET', '/_synapse/admin/v1/statistics/database/rooms');
+  if (store.database.engine === 'sqlite') {
+    expect(real.status).toBe(400);
+    expect(real.json.error).toContain('PostgreSQL');
+    await expect(page.getByTestId('room-sizes')).toContainText('SQLite');
+  } else {
+    expect(real.status).toBe(500);
+    const section = page.getByRole('region', { name: 'Largest rooms in the database' });
+    await expect(section.getByRole('alert')).toContainText('event_edges');
+  }
+}
 
 test('bad dates and sizes are refused before any request', async ({ page }) => {
   await openStorage(page);

@@ -132,8 +132,16 @@ pub async fn discover(
             error,
         },
     })?;
-    // A server that delegates authentication answers /login with 404: no flows.
-    let flows = flows.map(|f| f.flows).unwrap_or_default();
+    // A server that delegates authentication answers /login with 404: no flows. Any
+    // other failure tells nothing: offer the password, as Synapse does by default.
+    let flows = match flows {
+        Ok(found) => found.flows,
+        Err(error) if error.status() == Some(404) => Vec::new(),
+        Err(_) => vec![LoginFlow {
+            kind: "m.login.password".into(),
+            identity_providers: Vec::new(),
+        }],
+    };
     Ok(Server {
         methods: offered(&flows, oauth),
         version: version.server_version,
