@@ -5,7 +5,7 @@
                                     [--synapse-version X.Y.Z|VENV] [--port PORT]
                                     [--strict-login-ratelimit] [--postgres HOST:PORT/DB]
                                     [--extra-config FILE.json]
-                                    [--misroute REGEX]... [--no-quarantine-writer]
+                                    [--misroute REGEX]... [--block PREFIX]... [--no-quarantine-writer]
     python scripts/synapse.py stop  --dir DIR
     python scripts/synapse.py seed  --dir DIR [--messages N] [--images N]
 
@@ -180,8 +180,8 @@ def resolve_options(args, old):
                          f"for {topology}")
     if topology == "sqlite" and args.postgres:
         raise SystemExit("--postgres needs --topology postgres or workers")
-    if topology != "workers" and (args.misroute or args.no_quarantine_writer):
-        raise SystemExit("--misroute and --no-quarantine-writer need --topology workers")
+    if topology != "workers" and (args.misroute or args.no_quarantine_writer or args.block):
+        raise SystemExit("--misroute, --block and --no-quarantine-writer need --topology workers")
     spec = (args.synapse_version or before.get("synapse")
             or (None if old else os.environ.get("SYNAPSE_CONSOLE_SYNAPSE_VERSION")))
     python = homeserver.python_for(spec)
@@ -291,7 +291,8 @@ def start_processes(d, opts, ports, args, state, started):
         started(start_synapse(d, opts["python"], MEDIA_WORKER, "synapse.app.media_repository",
                               config_paths, worker_url, ("/_matrix/media/v3/config", None)))
         record, state["nginx_config"] = nginx.start(d, ports["nginx"], ports["synapse"],
-                                                    ports["media"], args.misroute or ())
+                                                    ports["media"], args.misroute or (),
+                                                    args.block or ())
         started(record)
         base_url = f"http://127.0.0.1:{ports['nginx']}"
         procs.wait_until("Synapse through nginx",
@@ -316,7 +317,7 @@ def wait_ready(proc, base_url, d):
 # cmd_start directly, written before the flag existed).
 START_DEFAULTS = {"topology": None, "synapse_version": None, "port": 0,
                   "strict_login_ratelimit": False, "postgres": None, "extra_config": None,
-                  "misroute": None, "no_quarantine_writer": False}
+                  "misroute": None, "block": None, "no_quarantine_writer": False}
 
 
 def cmd_start(args):
@@ -518,6 +519,10 @@ def main():
     start.add_argument("--misroute", metavar="REGEX", action="append",
                        help="workers: nginx sends paths matching REGEX to main instead of the "
                             "media worker (main answers 404 M_UNRECOGNIZED); repeatable")
+    start.add_argument("--block", metavar="PREFIX", action="append",
+                       help="workers: nginx answers browsers' requests (with an Origin) under "
+                            "PREFIX with its own 403 (no CORS headers), as a proxy that lets the "
+                            "admin API through only from admins' machines does; repeatable")
     start.add_argument("--no-quarantine-writer", action="store_true",
                        help="workers: leave the media worker out of the quarantined_media_changes "
                             "stream writers (from 1.152 its quarantine then answers 500)")

@@ -39,13 +39,22 @@ def _location(regex, upstream):
     return f'        location ~ "{regex}" {{ proxy_pass http://{upstream}; }}\n'
 
 
-def config_text(home, port, main_port, media_port, misroute=()):
+def config_text(home, port, main_port, media_port, misroute=(), block=()):
     """nginx.conf: listen on 127.0.0.1:port; media routes to the worker, the rest to main.
     misroute: regexes sent to main instead, placed first (nginx takes the first regex
-    location that matches), to show what a proxy that forgets a route does."""
+    location that matches), to show what a proxy that forgets a route does.
+    block: path prefixes nginx refuses to browsers itself (403, no CORS headers: the page
+    sees a network error), as a proxy that lets the admin API through only from admins'
+    own machines does; requests without an Origin (scripts, this one's seeding) go on to
+    main. `^~` wins over the regex locations."""
     temp = "".join(f"    {kind}_temp_path {os.path.join(home, 'tmp', kind)};\n"
                    for kind in TEMP_DIRS)
-    locations = "".join(_location(r, "synapse_main") for r in misroute)
+    for prefix in block:
+        if '"' in prefix or "\n" in prefix or not prefix.startswith("/"):
+            raise SystemExit(f"unusable prefix to block: {prefix!r}")
+    locations = "".join(f'        location ^~ "{p}" {{ if ($http_origin) {{ return 403; }} '
+                        f'proxy_pass http://synapse_main; }}\n' for p in block)
+    locations += "".join(_location(r, "synapse_main") for r in misroute)
     locations += "".join(_location(r, "synapse_media") for r in MEDIA_ROUTES)
     return f"""# Written by scripts/synapse.py (topology "workers"); regenerated on every start.
 daemon off;
@@ -81,7 +90,7 @@ def _listening(port):
         return True
 
 
-def start(d, port, main_port, media_port, misroute=()):
+def start(d, port, main_port, media_port, misroute=(), block=()):
     """Write d/nginx/nginx.conf and start nginx on it; return (record, config path)."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.path.exists(binary):
@@ -96,7 +105,7 @@ def start(d, port, main_port, media_port, misroute=()):
     procs.check_searchable(os.path.join(home, "tmp"), WORKER_ACCOUNT)
     config = os.path.join(home, "nginx.conf")
     with open(config, "w") as f:
-        f.write(config_text(home, port, main_port, media_port, misroute))
+        f.write(config_text(home, port, main_port, media_port, misroute, block))
     log_path = os.path.join(home, "error.log")
     # -e: where errors go before the config is read (Debian's default is stderr).
     proc, record = procs.spawn("nginx", [binary, "-p", home, "-c", config, "-e", log_path],

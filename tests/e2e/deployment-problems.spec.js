@@ -53,3 +53,15 @@ test('a quarantine that fails on a media worker without the stream writer names 
   });
   expect((await info.json()).media_info.quarantined_by ?? null).toBeNull();
 });
+
+test('an admin API the proxy shuts out is said to be shut out, not unreachable', async ({ page }) => {
+  // nginx refuses browsers' requests under /_synapse/admin/ with its own 403, without
+  // CORS headers: the page sees no answer there, while the client API answers.
+  const hs = startWorkers('admin-blocked', '--block', '/_synapse/admin/');
+  await page.goto(consoleUrl('/signin'));
+  await signInWithPassword(page, ADMIN, hs.base_url);
+  const error = page.locator('#homeserver-error');
+  await expect(error).toContainText('answers, but not its admin API (/_synapse/admin)');
+  await expect(error).toContainText('Let /_synapse/admin through the proxy');
+  await expect(error).not.toContainText('Could not reach');
+});

@@ -79,6 +79,11 @@ pub fn failure(failure: &SignInFailure) -> String {
              is, a reverse proxy or its CORS settings may be blocking /_synapse/admin from \
              this page."
         ),
+        SignInFailure::AdminApiShut { base } => format!(
+            "{base} answers, but not its admin API (/_synapse/admin): a reverse proxy in \
+             front of Synapse shuts it out from this page. Let /_synapse/admin through the \
+             proxy from where admins work (README: The homeserver), then try again."
+        ),
         SignInFailure::Blocked { origin } => format!(
             "This console's Content-Security-Policy does not allow it to connect to \
              {origin}, so the browser did not send the request. Add {origin} to connect-src \

@@ -121,7 +121,11 @@ pub async fn discover(
         ),
     )
     .await;
+    let client_api_answers = flows.is_ok();
     let version = version.map_err(|error| match error {
+        ApiError::Network { .. } if client_api_answers => {
+            SignInFailure::AdminApiShut { base: base.clone() }
+        }
         ApiError::Network { .. } => SignInFailure::Unreachable { base: base.clone() },
         ApiError::Blocked { origin } => SignInFailure::Blocked { origin },
         error if error.status() == Some(429) => SignInFailure::RateLimited {
@@ -285,6 +289,17 @@ mod tests {
         assert!(matches!(
             failure(Ok((404, "<html>nginx</html>"))),
             SignInFailure::NotSynapse { .. }
+        ));
+        // The client API answers, the admin API does not: a proxy shuts it out.
+        let t = ScriptedTransport::new(vec![
+            (0, ""),
+            (200, r#"{"flows":[{"type":"m.login.password"}]}"#),
+            (404, ""),
+            (404, ""),
+        ]);
+        assert!(matches!(
+            run(discover(&t, &input, &Config::default())).unwrap_err(),
+            SignInFailure::AdminApiShut { .. }
         ));
     }
 

@@ -34,6 +34,11 @@ pub enum SignInFailure {
     Unreachable {
         base: BaseUrl,
     },
+    /// The client API answered but the admin API did not: a reverse proxy shuts it out
+    /// (its refusal has no CORS headers, so the browser sees no answer).
+    AdminApiShut {
+        base: BaseUrl,
+    },
     /// The console's Content-Security-Policy does not let it connect to `origin`.
     Blocked {
         origin: String,
@@ -102,6 +107,7 @@ impl SignInFailure {
         match self {
             SignInFailure::NotAllowed { .. }
             | SignInFailure::Unreachable { .. }
+            | SignInFailure::AdminApiShut { .. }
             | SignInFailure::Blocked { .. }
             | SignInFailure::NotSynapse { .. } => Field::Homeserver,
             SignInFailure::WrongPassword | SignInFailure::PasswordNotOffered => Field::Password,
