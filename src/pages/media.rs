@@ -732,7 +732,7 @@ fn MediaRowView(
                 </div>
             </td>
             <td>{row.size.map(format_size).unwrap_or_default()}</td>
-            <td>{row.uploader.as_ref().map(ToString::to_string).unwrap_or_default()}</td>
+            <td class="uploader">{row.uploader.as_ref().map(ToString::to_string).unwrap_or_default()}</td>
             <td>{row.created_ts.map(format_local).unwrap_or_default()}</td>
             <td>{row.last_access_ts.map(format_local).unwrap_or_else(|| "never".into())}</td>
             <td>{badges.into_iter().map(|(text, class)| view! { <span class=class>{text}</span> }).collect_view()}</td>

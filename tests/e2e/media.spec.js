@@ -184,6 +184,44 @@ test('deleting all of a user\'s media, over 100 files, leaves none', async ({ pa
   await expect(page.getByTestId('media-summary')).toHaveText('No media.');
 });
 
+test('a 1,000-row page: a row far down acts on its own file, and a bulk action covers the full page', async ({ page }) => {
+  test.setTimeout(180_000);
+  const user = await freshUser(`thousand${Date.now()}`);
+  const names = [];
+  for (let i = 0; i < 1000; i += 1) {
+    const name = `row-${String(i).padStart(4, '0')}.bin`;
+    names.push(name);
+    await upload(user.token, name, uniqueBytes(`row ${i}`), 'application/octet-stream');
+  }
+  await openMedia(page, `user=${encodeURIComponent(user.id)}`);
+  await page.getByLabel('Per page').selectOption('1000');
+  await expect(page.getByTestId('media-summary')).toContainText('1,000 file(s).');
+  // Newest first: the oldest file is the last row, drawn only once scrolled to (the
+  // list's full height is known once its rows are in).
+  const last = names[0];
+  const deleteLast = page.getByRole('button', { name: `Delete ${last}` });
+  await expect(async () => {
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect(deleteLast).toBeVisible({ timeout: 1_000 });
+  }).toPass();
+  await page.screenshot({ path: '.work/e2e/results/media-1000-rows-end.png' });
+  await deleteLast.click();
+  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: `Delete ${last}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${last} is deleted.` })).toBeVisible();
+  const left = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media?limit=1000`);
+  expect(left.json.total).toBe(999);
+  expect(left.json.media.map((m) => m.upload_name)).not.toContain(last);
+
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByLabel('Select all on this page').check();
+  await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('999 selected');
+  // Protecting destroys nothing: it runs at once, no confirmation.
+  await page.getByRole('button', { name: 'Protect selected', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: '999 protected.' })).toBeVisible({ timeout: 60_000 });
+  const after = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media?limit=1000`);
+  expect(after.json.media.filter((m) => m.safe_from_quarantine).length).toBe(999);
+});
+
 test('previews load as blob URLs for rows on screen only; quarantined media has none', async ({ page }) => {
   const user = await freshUser(`thumbs${Date.now()}`);
   const uris = [];
