@@ -101,7 +101,10 @@ test('an admin signs in with OAuth; the token is refreshed before expiry and rev
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Storage' }).click();
   await expect(page.getByRole('heading', { name: 'Storage', level: 1 })).toBeVisible();
   await expect.poll(() => oauthCalls.filter((c) => /grant_type=refresh_token/.test(c.body)).length).toBe(1);
-  const refreshed = JSON.parse((await sessionStorageOf(page))[SESSION]);
+  // The request is seen before its answer is kept: wait for the new session in storage.
+  const current = async () => JSON.parse((await sessionStorageOf(page))[SESSION]);
+  await expect.poll(async () => (await current()).access_token).not.toBe(first.access_token);
+  const refreshed = await current();
   expect(refreshed.access_token).not.toBe(first.access_token);
   expect(refreshed.oauth.refresh_token).not.toBe(first.oauth.refresh_token);
   expect((await whoami(refreshed.access_token)).status).toBe(200);
