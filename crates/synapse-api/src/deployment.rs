@@ -53,9 +53,13 @@ const MEDIA_ROUTES: [Route; 9] = [
     }),
 ];
 
+fn without_query(path: &str) -> &str {
+    path.split_once('?').map_or(path, |(path, _)| path)
+}
+
 /// docs/workers.md's pattern for a media path, if it is one.
 pub fn media_route(path: &str) -> Option<&'static str> {
-    let path = path.split('?').next().unwrap_or(path);
+    let path = without_query(path);
     MEDIA_ROUTES
         .iter()
         .find(|(_, matches)| matches(path))
@@ -63,9 +67,8 @@ pub fn media_route(path: &str) -> Option<&'static str> {
 }
 
 /// Paths the main process serves itself even with a media worker (so a 404 there is
-/// not about routing): a room's media list.
+/// not about routing): a room's media list. `path` is without its query.
 fn served_by_main(method: Method, path: &str) -> bool {
-    let path = path.split('?').next().unwrap_or(path);
     method == Method::Get
         && path
             .strip_prefix("/_synapse/admin/v1/room/")
@@ -75,7 +78,6 @@ fn served_by_main(method: Method, path: &str) -> bool {
 /// Media info by id (`GET /_synapse/admin/v1/media/<server>/<id>`) came in 1.140:
 /// before, its 404 is the version's.
 fn missing_before_1_140(method: Method, path: &str) -> bool {
-    let path = path.split('?').next().unwrap_or(path);
     method == Method::Get
         && path
             .strip_prefix("/_synapse/admin/v1/media/")
@@ -83,7 +85,6 @@ fn missing_before_1_140(method: Method, path: &str) -> bool {
 }
 
 fn is_quarantine(path: &str) -> bool {
-    let path = path.split('?').next().unwrap_or(path);
     path.starts_with("/_synapse/admin/v1/media/quarantine/")
         || path.starts_with("/_synapse/admin/v1/media/unquarantine/")
         || path.starts_with("/_synapse/admin/v1/quarantine_media/")
@@ -103,7 +104,8 @@ pub fn diagnose(
     else {
         return None;
     };
-    let path = request.path.as_str();
+    // The helpers below read the path without its query.
+    let path = without_query(&request.path);
     let route = media_route(path)?;
     match status {
         404 if errcode == "M_UNRECOGNIZED"
@@ -112,7 +114,7 @@ pub fn diagnose(
                 || !missing_before_1_140(request.method, path)) =>
         {
             Some(DeploymentProblem::MediaPathNotRouted {
-                path: path.split('?').next().unwrap_or(path).to_owned(),
+                path: path.to_owned(),
                 route,
             })
         }
