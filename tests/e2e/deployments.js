@@ -64,13 +64,10 @@ async function startOn(port, command, args, options) {
   for (let i = 0; i < 200; i += 1) {
     const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(undefined), 50))]);
     if (code !== undefined) throw new Error(`${command} exited with ${code}: ${stderr}`);
-    const up = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
+    // Up when it answers HTTP, not when the port accepts: Caddy may accept on a
+    // listener it replaces while it applies its config.
+    const up = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) })
+      .then(async (res) => { await res.arrayBuffer(); return true; }, () => false);
     if (up) {
       child.stderr.destroy();
       return child.pid;
