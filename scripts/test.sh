@@ -70,6 +70,11 @@ run_counted "end-to-end tests (Playwright, real Synapse)" node \
 run_counted "end-to-end tests on PostgreSQL with a media worker (purge, media, storage)" node \
   env SYNAPSE_CONSOLE_TOPOLOGY=workers \
   npx playwright test -c tests/e2e/playwright.config.js purge.spec media.spec storage.spec
+# The oldest Synapse supported (README, Versions): the core specs, as `make compat` runs
+# them on every tenth release (its venv comes from scripts/setup-servers.sh).
+run_counted "end-to-end core specs on the oldest supported Synapse (1.120.0)" node \
+  env SYNAPSE_CONSOLE_SYNAPSE_VERSION=1.120.0 \
+  npx playwright test -c tests/e2e/playwright.config.js sign-in.spec purge.spec media.spec storage.spec
 
 # The suite stops what it starts; this is the last resort if it was killed.
 CACHE="${SYNAPSE_CONSOLE_CACHE:-$HOME/.cache/synapse-console}"

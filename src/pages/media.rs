@@ -16,6 +16,7 @@ use synapse_api::endpoints::rooms::{RoomDetails, RoomDetailsResponse};
 use synapse_api::endpoints::users::ListUsers;
 use synapse_api::ids::{MxcUri, RoomId, UserId};
 use synapse_api::media::{format_size, visible_rows, MediaRow};
+use synapse_api::older_media::room_media_rows;
 use synapse_api::path::segment;
 use synapse_api::ApiError;
 
@@ -288,15 +289,19 @@ async fn load(
                 note = Some(format!("The room lists {} files; details are shown for the first {ROOM_DETAILS_LIMIT}.", uris.len()));
             }
             let total = uris.len() as u64;
+            let shown: Vec<MxcUri> = uris.into_iter().take(ROOM_DETAILS_LIMIT).collect();
             let mut rows = Vec::new();
-            for uri in uris.into_iter().take(ROOM_DETAILS_LIMIT) {
+            for uri in &shown {
                 rows.push(match api.send(&MediaInfo { uri: uri.clone() }).await {
-                    Ok(info) => MediaRow::from_details(uri, info.media_info, &server_name),
+                    Ok(info) => MediaRow::from_details(uri.clone(), info.media_info, &server_name),
+                    // Before 1.140 there is no media info by id: the room's events and
+                    // the senders' media lists hold the same details.
                     Err(e) if e.errcode() == Some("M_UNRECOGNIZED") => {
-                        note = Some("This Synapse is older than 1.140: it cannot show media details, only ids.".into());
-                        MediaRow::bare(uri, &server_name, false)
+                        rows =
+                            room_media_rows(&api, &details.room_id, &shown, &server_name).await?;
+                        break;
                     }
-                    Err(e) if e.is_not_found() => MediaRow::bare(uri, &server_name, true),
+                    Err(e) if e.is_not_found() => MediaRow::bare(uri.clone(), &server_name, true),
                     Err(e) => return Err(e),
                 });
             }
@@ -307,11 +312,26 @@ async fn load(
             })
         }
         Target::File(uri) => {
-            let info = api.send(&MediaInfo { uri: uri.clone() }).await?;
+            let (row, note) = match api.send(&MediaInfo { uri: uri.clone() }).await {
+                Ok(info) => (
+                    MediaRow::from_details(uri, info.media_info, &server_name),
+                    None,
+                ),
+                Err(e) if e.errcode() == Some("M_UNRECOGNIZED") => (
+                    MediaRow::bare(uri, &server_name, false),
+                    Some(
+                        "This Synapse is older than 1.140: it shows one file's details only \
+                          in its uploader's or its room's media list. Open one of those to see \
+                          whether it is quarantined or protected."
+                            .into(),
+                    ),
+                ),
+                Err(e) => return Err(e),
+            };
             Ok(Listing {
-                rows: vec![MediaRow::from_details(uri, info.media_info, &server_name)],
+                rows: vec![row],
                 total: None,
-                note: None,
+                note,
             })
         }
     }

@@ -2,7 +2,9 @@
 // server, UI helpers that act as a person does (by label and role), and the security
 // invariants asserted after every test.
 import { test as base, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
+import { PYTHON } from './harness.js';
 
 export { expect };
 
@@ -186,9 +188,29 @@ export async function visibleBodies(roomId) {
   return page.json.chunk.filter((e) => e.type === 'm.room.message').map((e) => e.content.body);
 }
 
+/** Whether the running Synapse is older than `version` ("1.140.0"). */
+export function olderThan(version, actual = server().version) {
+  const parts = (v) => v.split(/[.rc]+/).map(Number);
+  const [a, b] = [parts(actual), parts(version)];
+  for (let i = 0; i < 3; i += 1) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+/** An admin API Synapse does not have (a release older than the endpoint). */
+const unrecognized = (res) => [404, 405].includes(res.status) && res.json?.errcode === 'M_UNRECOGNIZED';
+
 /** 200 while the event is still stored (even if hidden from history), 404 once deleted. */
 export async function eventStatus(eventId) {
-  return (await api('GET', `/_synapse/admin/v1/fetch_event/${encodeURIComponent(eventId)}`)).status;
+  const res = await api('GET', `/_synapse/admin/v1/fetch_event/${encodeURIComponent(eventId)}`);
+  if (!unrecognized(res)) return res.status;
+  // Before fetch_event (Synapse 1.120): what the database holds.
+  const { database } = server();
+  expect(database.engine, 'an old Synapse without fetch_event is checked in its SQLite database').toBe('sqlite');
+  const script = 'import sqlite3, sys\n' +
+    'db = sqlite3.connect(sys.argv[1])\n' +
+    'print(db.execute("SELECT count(*) FROM events WHERE event_id = ?", (sys.argv[2],)).fetchone()[0])';
+  const rows = Number(execFileSync(PYTHON, ['-c', script, database.path, eventId], { encoding: 'utf8' }));
+  return rows > 0 ? 200 : 404;
 }
 
 /** Uploads `bytes` as `user` (a token) and returns the mxc URI. */
@@ -212,10 +234,28 @@ export async function downloadStatus(mxc) {
   return res.status;
 }
 
-/** Media info of `mxc` through the admin API: { status, info }. */
-export async function mediaInfo(mxc) {
-  const res = await api('GET', `/_synapse/admin/v1/media/${mxc.replace('mxc://', '')}`);
-  return { status: res.status, info: res.json?.media_info };
+/**
+ * Media info of `mxc` through the admin API: { status, info }. `on` picks another server
+ * ({ baseUrl, token }); `on.owner`, the uploader, spares a search of every user's list on
+ * a Synapse older than 1.140.
+ */
+export async function mediaInfo(mxc, on = {}) {
+  const res = await api('GET', `/_synapse/admin/v1/media/${mxc.replace('mxc://', '')}`, on);
+  if (!unrecognized(res)) return { status: res.status, info: res.json?.media_info };
+  // Before 1.140 (no media info by id): the record in its uploader's media list.
+  const id = mxc.split('/').pop();
+  let owners = on.owner ? [on.owner] : null;
+  if (!owners) {
+    const users = await api('GET', '/_synapse/admin/v2/users?limit=10000&guests=true&deactivated=true', on);
+    expect(users.status).toBe(200);
+    owners = users.json.users.map((u) => u.name);
+  }
+  for (const owner of owners) {
+    const list = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(owner)}/media?limit=100000`, on);
+    const info = list.json?.media?.find((m) => m.media_id === id);
+    if (info) return { status: 200, info };
+  }
+  return { status: 404, info: undefined };
 }
 
 /** A new local user with its own token (for media tests that must not share a list). */

@@ -2,7 +2,7 @@
 // so it must not see the other specs' media): statistics, the dry run beside the real
 // delete, the guards, the remote cache. Every outcome is checked through the API.
 import path from 'node:path';
-import { ADMIN, api, consoleUrl, expect, seriousA11yViolations, signInWithPassword, test, upload } from './fixtures.js';
+import { ADMIN, api, consoleUrl, expect, mediaInfo, seriousA11yViolations, signInWithPassword, test, upload } from './fixtures.js';
 import { synapseAt, WORK } from './harness.js';
 
 const ZONE = 'Europe/Berlin';
@@ -42,7 +42,7 @@ async function put(user, name, size, type = 'application/octet-stream') {
 const mediaId = (name) => files[name].split('/').pop();
 
 async function infoStatus(name) {
-  return (await asAdmin('GET', `/_synapse/admin/v1/media/localhost/${mediaId(name)}`)).status;
+  return (await mediaInfo(files[name], { baseUrl: store.base_url, token: store.admin.access_token })).status;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS` of `ms` in the test's browser time zone. */

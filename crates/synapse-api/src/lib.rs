@@ -14,6 +14,7 @@ pub mod homeserver;
 pub mod ids;
 pub mod loose;
 pub mod media;
+pub mod older_media;
 pub mod paging;
 pub mod path;
 pub mod purge;
