@@ -23,6 +23,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 pub use api::{use_api, Api};
+pub use components::reclaim_record::{keep as keep_reclaim, Keeping};
 pub use components::shell::Shell;
 pub use http::sleep;
 pub use pages::sign_in::SignInForm;

@@ -44,6 +44,8 @@ pub struct PurgeTracker {
     unreachable: RwSignal<HashSet<PurgeId>>,
     /// The latest completion, for the `role=status` region.
     announcement: RwSignal<String>,
+    /// Why the list could not be kept in the tab, if its last save failed.
+    not_kept: RwSignal<Option<storage::NotKept>>,
     following: crate::Unshared<HashSet<PurgeId>>,
     env: crate::Unshared<Rc<PollEnv>>,
 }
@@ -64,6 +66,7 @@ impl PurgeTracker {
             purges: RwSignal::new(Vec::new()),
             unreachable: RwSignal::new(HashSet::new()),
             announcement: RwSignal::new(String::new()),
+            not_kept: RwSignal::new(None),
             following: StoredValue::new_local(HashSet::new()),
             env: StoredValue::new_local(Rc::new(env)),
         }
@@ -75,6 +78,11 @@ impl PurgeTracker {
 
     pub fn is_unreachable(&self, id: &PurgeId) -> bool {
         self.unreachable.with(|set| set.contains(id))
+    }
+
+    /// Why the followed purges are not kept in this tab (a reload would lose them).
+    pub fn not_kept(&self) -> Signal<Option<storage::NotKept>> {
+        self.not_kept.into()
     }
 
     /// How many purges have a follower right now.
@@ -131,10 +139,11 @@ impl PurgeTracker {
         };
         let mut book = read_book();
         book.insert(homeserver.to_string(), self.purges.get_untracked());
-        storage::write(
+        let saved = storage::write(
             Key::Purges,
             &serde_json::to_string(&book).unwrap_or_default(),
         );
+        self.not_kept.set(saved.err());
     }
 
     /// `None` also once the tracker is gone (its owner disposed): followers then stop.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use synapse_api::session::Session;
 
-use crate::storage::{self, Key};
+use crate::storage::{self, Key, NotKept};
 
 /// A message the sign-in page shows once, after being sent there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +45,7 @@ pub struct LastSignIn {
 #[derive(Clone, Copy)]
 pub struct Auth {
     session: RwSignal<Option<Session>>,
+    not_kept: RwSignal<Option<NotKept>>,
 }
 
 impl Auth {
@@ -61,6 +62,7 @@ impl Auth {
         });
         Self {
             session: RwSignal::new(stored),
+            not_kept: RwSignal::new(None),
         }
     }
 
@@ -68,6 +70,7 @@ impl Auth {
     pub fn with(session: Option<Session>) -> Self {
         Self {
             session: RwSignal::new(session),
+            not_kept: RwSignal::new(None),
         }
     }
 
@@ -80,24 +83,35 @@ impl Auth {
         self.session.try_get_untracked().flatten()
     }
 
-    pub fn signed_in(&self, session: Session) {
-        storage::write(Key::Session, &session.to_json());
+    /// Keeps a new session; one the tab cannot keep is refused (the console reads it
+    /// from sessionStorage).
+    pub fn signed_in(&self, session: Session) -> Result<(), NotKept> {
+        storage::write(Key::Session, &session.to_json())?;
         storage::remove(Key::Notice);
         let last = LastSignIn {
             homeserver: session.homeserver.to_string(),
             user: session.user_id.to_string(),
         };
-        storage::write(
+        // Best effort: it only fills the form in again after an expiry.
+        let _ = storage::write(
             Key::LastSignIn,
             &serde_json::to_string(&last).unwrap_or_default(),
         );
         self.session.set(Some(session));
+        Ok(())
     }
 
-    /// The same session with new tokens (an OAuth refresh).
+    /// The same session with new tokens (an OAuth refresh). If the tab cannot keep
+    /// them, the session goes on in this page, and the shell says a reload would end it.
     pub fn refreshed(&self, session: Session) {
-        storage::write(Key::Session, &session.to_json());
+        self.not_kept
+            .set(storage::write(Key::Session, &session.to_json()).err());
         self.session.set(Some(session));
+    }
+
+    /// Why the session's latest tokens are not kept in this tab, if they are not.
+    pub fn not_kept(&self) -> Signal<Option<NotKept>> {
+        self.not_kept.into()
     }
 
     /// The server refused the token: forget it, keep what fills the form in again.
@@ -118,8 +132,10 @@ impl Auth {
     }
 }
 
+/// Best effort: if the tab cannot keep it, the sign-in page shows no notice, and the
+/// person is on the sign-in page all the same.
 fn set_notice(notice: Notice) {
-    storage::write(
+    let _ = storage::write(
         Key::Notice,
         &serde_json::to_string(&notice).unwrap_or_default(),
     );

@@ -41,12 +41,33 @@ pub fn read(key: Key) -> Option<String> {
     storage()?.get_item(key.name()).ok().flatten()
 }
 
-/// Writes a value; a full or disabled storage is ignored (the tab still works,
-/// it only forgets on reload).
-pub fn write(key: Key, value: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(key.name(), value);
+/// Why a value was not kept. The caller says it to the person: what is not kept is
+/// lost on a reload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotKept {
+    /// This page has no session storage (disabled by the browser's settings).
+    Unavailable,
+    /// The storage refused the value: full (a few MB per site), or blocked.
+    Refused,
+}
+
+impl NotKept {
+    /// The reason, as a clause for the sentence that says what was not kept.
+    pub fn why(self) -> &'static str {
+        match self {
+            NotKept::Unavailable => "this browser gives the page no session storage",
+            NotKept::Refused => "this tab's storage is full or blocked",
+        }
     }
+}
+
+/// Writes a value, or says why it could not.
+#[must_use = "a value not kept is lost on a reload: say so"]
+pub fn write(key: Key, value: &str) -> Result<(), NotKept> {
+    let storage = storage().ok_or(NotKept::Unavailable)?;
+    storage
+        .set_item(key.name(), value)
+        .map_err(|_| NotKept::Refused)
 }
 
 pub fn remove(key: Key) {

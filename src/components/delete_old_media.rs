@@ -4,12 +4,12 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use synapse_api::endpoints::media::{DeleteOldMedia as DeleteOld, DeleteOldPath, DeletedMedia};
+use synapse_api::endpoints::media::{DeleteOldMedia as DeleteOld, DeleteOldPath};
 use synapse_api::ids::ServerName;
 use synapse_api::media::format_size;
 use synapse_api::path::segment;
 use synapse_api::reclaim::{
-    compare, dry_run, validate_delete_old, DeleteOldErrors, DeleteOldForm, DeleteOldRule,
+    dry_run, validate_delete_old, DeleteOldErrors, DeleteOldForm, DeleteOldRule, DeleteOutcome,
     DryRunReport, SavedReclaim, ScanPhase, ScanProgress, SizeUnit,
 };
 use synapse_api::ApiError;
@@ -17,12 +17,9 @@ use synapse_api::ApiError;
 use crate::api::use_api;
 use crate::components::error_view::ErrorView;
 use crate::components::field::DateTimeField;
+use crate::components::reclaim_record::{keep, saved_for, Keeping, KeepingNotice};
 use crate::navigation;
-use crate::storage::{self, Key};
 use crate::time::{format_local, now_ms, offset_minutes_at};
-
-/// Rows of the "largest files" table.
-const LARGEST_SHOWN: usize = 20;
 
 /// "not used since 2026-11-01 12:00:00 and larger than 1.0 MiB".
 fn describe_rule(rule: &DeleteOldRule) -> String {
@@ -40,13 +37,6 @@ fn describe_rule(rule: &DeleteOldRule) -> String {
         "not used since {} and {size}; {avatars}",
         format_local(rule.before_ts)
     )
-}
-
-/// The last dry run (and delete) kept in this tab for `homeserver`, if any.
-fn saved_for(homeserver: &str) -> Option<SavedReclaim> {
-    storage::read(Key::Reclaim)
-        .and_then(|json| SavedReclaim::from_json(&json))
-        .filter(|saved| saved.homeserver == homeserver)
 }
 
 fn describe_progress(p: &ScanProgress) -> String {
@@ -82,6 +72,11 @@ pub fn DeleteOldMedia() -> impl IntoView {
     // When the shown dry run ended: `None` for one run on this page, else the time of
     // the one read back after a reload.
     let restored_at = RwSignal::new(None::<u64>);
+    // A reload shows the last dry run and delete again; each new result replaces them,
+    // and is kept as it arrives.
+    let saved = StoredValue::new(saved_for(&homeserver));
+    let keeping = RwSignal::new(None::<Keeping>);
+    let homeserver = StoredValue::new(homeserver);
 
     let dry = Action::new_local(move |rule: &DeleteOldRule| {
         let rule = *rule;
@@ -93,14 +88,23 @@ pub fn DeleteOldMedia() -> impl IntoView {
                 .ok_or_else(|| ApiError::Network {
                     detail: "not signed in".into(),
                 })?;
-            dry_run(
+            let report = dry_run(
                 &api,
                 rule,
                 &server,
                 move || cancel.get_untracked(),
                 move |p| scan.set(p),
             )
-            .await
+            .await?;
+            let record = SavedReclaim {
+                homeserver: homeserver.get_value(),
+                ran_at_ms: now_ms(),
+                report: report.clone(),
+                outcome: None,
+            };
+            keeping.set(Some(keep(&record)));
+            saved.set_value(Some(record));
+            Ok(report)
         }
     });
     let delete = Action::new_local(move |report: &DryRunReport| {
@@ -121,51 +125,24 @@ pub fn DeleteOldMedia() -> impl IntoView {
                 size_gt: rule.size_gt,
                 keep_profiles: rule.keep_profiles,
             };
-            api.send(&request).await.map(|deleted| (report, deleted))
+            let deleted = api.send(&request).await?;
+            let outcome = DeleteOutcome::of(&report, &deleted);
+            if let Some(record) = saved.get_value() {
+                let record = record.after_delete(outcome.clone());
+                keeping.set(Some(keep(&record)));
+                saved.set_value(Some(record));
+            }
+            Ok((report, outcome))
         }
     });
 
-    // A reload shows the last dry run and delete again; each new result replaces them.
-    let saved = saved_for(&homeserver);
-    let homeserver = StoredValue::new(homeserver);
-    if let Some(saved) = saved.clone() {
+    if let Some(saved) = saved.get_value() {
         restored_at.set(Some(saved.ran_at_ms));
         dry.value().set(Some(Ok(saved.report.clone())));
-        if let Some(deleted) = saved.deleted {
-            delete.value().set(Some(Ok((saved.report, deleted))));
+        if let Some(outcome) = saved.outcome {
+            delete.value().set(Some(Ok((saved.report, outcome))));
         }
     }
-    let save = StoredValue::new(saved);
-    Effect::new(move |_| {
-        let Some(Ok(report)) = dry.value().get() else {
-            return;
-        };
-        if restored_at.get_untracked().is_some() {
-            return; // the one read back
-        }
-        let fresh = SavedReclaim {
-            homeserver: homeserver.get_value(),
-            ran_at_ms: now_ms(),
-            report,
-            deleted: None,
-        };
-        storage::write(Key::Reclaim, &fresh.to_json());
-        save.set_value(Some(fresh));
-    });
-    Effect::new(move |_| {
-        let Some(Ok((_, deleted))) = delete.value().get() else {
-            return;
-        };
-        save.update_value(|saved| {
-            if let Some(saved) = saved
-                .as_mut()
-                .filter(|s| s.deleted.as_ref() != Some(&deleted))
-            {
-                saved.deleted = Some(deleted);
-                storage::write(Key::Reclaim, &saved.to_json());
-            }
-        });
-    });
 
     let on_dry_run = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -275,6 +252,7 @@ pub fn DeleteOldMedia() -> impl IntoView {
                         </p>
                     })}
                     <DryRunResult report delete />
+                    <KeepingNotice keeping />
                 }
                 .into_any(),
             }}
@@ -288,12 +266,12 @@ fn DryRunResult(
     /// The dry run's findings.
     report: DryRunReport,
     /// Sends the real delete with the report's rule.
-    delete: Action<DryRunReport, Result<(DryRunReport, DeletedMedia), ApiError>>,
+    delete: Action<DryRunReport, Result<(DryRunReport, DeleteOutcome), ApiError>>,
 ) -> impl IntoView {
     let Some(rule) = report.rule else {
         return ().into_any();
     };
-    let n = report.candidates.len();
+    let n = report.count;
     let bytes = format_size(report.bytes);
     let rule_text = describe_rule(&rule);
     if !report.complete {
@@ -336,12 +314,7 @@ fn DryRunResult(
          or set for one room only), which the admin API does not list: the server may keep a few \
          files the dry run lists.",
     );
-    let largest = report
-        .candidates
-        .iter()
-        .take(LARGEST_SHOWN)
-        .cloned()
-        .collect::<Vec<_>>();
+    let largest = report.largest.clone();
     let confirm = (n > 0).then(|| {
         let for_delete = report.clone();
         let button = format!("Delete {n} files ({bytes})");
@@ -411,7 +384,7 @@ fn DryRunResult(
             {move || match delete.value().get() {
                 None => ().into_any(),
                 Some(Err(error)) => view! { <ErrorView error /> }.into_any(),
-                Some(Ok((report, deleted))) => view! { <DeleteResult report deleted /> }.into_any(),
+                Some(Ok((report, outcome))) => view! { <DeleteResult report outcome /> }.into_any(),
             }}
         </div>
     }
@@ -423,43 +396,44 @@ fn DryRunResult(
 fn DeleteResult(
     /// The dry run the delete followed.
     report: DryRunReport,
-    /// The server's answer.
-    deleted: DeletedMedia,
+    /// What the delete did.
+    outcome: DeleteOutcome,
 ) -> impl IntoView {
-    let c = compare(&report.candidates, &deleted.deleted_media);
     let headline = format!(
         "The server deleted {} file(s); the dry run found {}.",
-        deleted.total,
-        report.candidates.len()
+        outcome.total, report.count
     );
-    let detail = if c.is_exact() {
-        "They are the same files.".to_owned()
-    } else {
-        let mut parts = Vec::new();
-        if !c.only_previewed.is_empty() {
-            parts.push(format!(
-                "Kept by the server though the dry run listed them: {}.",
-                c.only_previewed.join(", ")
-            ));
+    let detail = match &outcome.comparison {
+        None => "The dry run's list of ids was not kept in this tab, so only the counts can be compared.".to_owned(),
+        Some(c) if c.is_exact() => "They are the same files.".to_owned(),
+        Some(c) => {
+            let mut parts = Vec::new();
+            if !c.only_previewed.is_empty() {
+                parts.push(format!(
+                    "Kept by the server though the dry run listed them: {}.",
+                    c.only_previewed.join(", ")
+                ));
+            }
+            if !c.only_deleted.is_empty() {
+                parts.push(format!(
+                    "Deleted though not in the dry run (used or changed meanwhile, or beyond what it could see): {}.",
+                    c.only_deleted.join(", ")
+                ));
+            }
+            parts.join(" ")
         }
-        if !c.only_deleted.is_empty() {
-            parts.push(format!(
-                "Deleted though not in the dry run (used or changed meanwhile, or beyond what it could see): {}.",
-                c.only_deleted.join(", ")
-            ));
-        }
-        parts.join(" ")
     };
     view! {
         <div class="notice" role="status" data-testid="delete-result">
             <p>{headline}</p>
             <p>{detail}</p>
-            <details>
-                <summary>"Deleted media ids"</summary>
-                <ul class="id-list">
-                    {deleted.deleted_media.into_iter().map(|id| view! { <li><code>{id}</code></li> }).collect_view()}
-                </ul>
-            </details>
+            {outcome.deleted.map(|ids| view! {
+                <details>
+                    <summary>"Deleted media ids"</summary>
+                    // One text, one id a line: 50,000 ids stay one DOM node.
+                    <pre class="id-list">{ids.as_lines().to_owned()}</pre>
+                </details>
+            })}
         </div>
     }
 }

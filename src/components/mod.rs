@@ -8,6 +8,7 @@ pub mod error_view;
 pub mod field;
 pub mod pager;
 pub mod purges_panel;
+pub mod reclaim_record;
 pub mod remote_cache;
 pub mod room_picker;
 pub mod shell;

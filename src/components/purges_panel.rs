@@ -83,6 +83,16 @@ pub fn PurgesPanel() -> impl IntoView {
         <section class="card" aria-labelledby="purges-heading">
             <h2 id="purges-heading">"Purges in this tab"</h2>
             <p class="announce" role="status">{move || tracker.announcement().get()}</p>
+            {move || tracker.not_kept().get().map(|reason| view! {
+                <p class="notice" role="alert">
+                    {format!(
+                        "The purges listed here could not be kept in this tab ({}): a reload \
+                         would stop following them here. They go on on the server; follow one \
+                         again by its id.",
+                        reason.why()
+                    )}
+                </p>
+            })}
             <Show
                 when=move || !tracker.purges().with(Vec::is_empty)
                 fallback=|| view! { <p class="muted">"No purge followed yet."</p> }

@@ -5,12 +5,17 @@ use leptos::prelude::*;
 use synapse_api::endpoints::rooms::{
     ListRooms, ResolveAlias, RoomDetails, RoomDetailsResponse, RoomSummary,
 };
+use synapse_api::paging::thousands;
 use synapse_api::purge::RoomRef;
 use synapse_api::ApiError;
 
 use crate::api::{use_api, Api};
 use crate::components::error_view::ErrorView;
 use crate::components::field::TextField;
+use crate::components::pager::Pager;
+
+/// Rooms per page of search results.
+const SEARCH_PAGE: u32 = 20;
 
 /// A search's answer: the rooms shown and how many matched in all.
 type SearchAnswer = Option<Result<(Vec<RoomSummary>, u64), ApiError>>;
@@ -74,21 +79,37 @@ pub fn RoomPicker(
     };
 
     let term = RwSignal::new(String::new());
-    let search = Action::new_local(move |term: &String| {
-        let request = ListRooms {
-            search_term: Some(term.clone()),
-            limit: Some(20),
-            from: None,
-        };
+    let term_error = RwSignal::new(None::<String>);
+    // The name searched (once a search is made) and the page of its results shown.
+    let searched = RwSignal::new(None::<String>);
+    let page = RwSignal::new(0u64);
+    let search = LocalResource::new(move || {
+        let term = searched.get();
+        let from = page.get() * u64::from(SEARCH_PAGE);
         async move {
-            api.send(&request)
-                .await
-                .map(|list| (list.rooms, list.total_rooms))
+            let request = ListRooms {
+                search_term: Some(term?),
+                limit: Some(SEARCH_PAGE),
+                from: Some(from),
+            };
+            Some(
+                api.send(&request)
+                    .await
+                    .map(|list| (list.rooms, list.total_rooms)),
+            )
         }
     });
     let on_search = move |ev: SubmitEvent| {
         ev.prevent_default();
-        search.dispatch(term.get_untracked().trim().to_owned());
+        let name = term.get_untracked().trim().to_owned();
+        // Synapse refuses an empty search term; say so before asking.
+        if name.is_empty() {
+            term_error.set(Some("Type part of a room's name to search.".into()));
+            return;
+        }
+        term_error.set(None);
+        page.set(0);
+        searched.set(Some(name));
     };
 
     view! {
@@ -112,13 +133,20 @@ pub fn RoomPicker(
                 <form class="inline-form" on:submit=on_search novalidate>
                     <div class="field">
                         <label for="room-search">"Or search rooms by name"</label>
-                        <input id="room-search" type="search" bind:value=term />
+                        <input
+                            id="room-search"
+                            type="search"
+                            bind:value=term
+                            aria-describedby="room-search-error"
+                            aria-invalid=move || if term_error.get().is_some() { "true" } else { "false" }
+                        />
+                        <p class="field-error" id="room-search-error" role="alert">
+                            {move || term_error.get()}
+                        </p>
                     </div>
-                    <button type="submit" disabled=search.pending()>
-                        "Search"
-                    </button>
+                    <button type="submit">"Search"</button>
                 </form>
-                <SearchResults results=search.value() chosen />
+                <SearchResults results=Signal::derive(move || search.get().flatten()) page chosen />
             </div>
         </Show>
     }
@@ -130,6 +158,8 @@ fn SearchResults(
     /// The last search's answer.
     #[prop(into)]
     results: Signal<SearchAnswer>,
+    /// The page of results shown (from 0).
+    page: RwSignal<u64>,
     /// Set when a room is chosen.
     chosen: RwSignal<Option<RoomDetailsResponse>>,
 ) -> impl IntoView {
@@ -152,7 +182,7 @@ fn SearchResults(
             view! { <p role="status">"No room matches that name."</p> }.into_any()
         }
         Some(Ok((rooms, total))) => view! {
-            <p role="status">{format!("{total} room(s) found; the first {} are shown.", rooms.len())}</p>
+            <p role="status">{format!("{} room(s) found.", thousands(total))}</p>
             <ul class="results">
                 {rooms
                     .into_iter()
@@ -164,8 +194,10 @@ fn SearchResults(
                                 <span class="result-name">{label}</span>
                                 <code>{room.room_id.to_string()}</code>
                                 <span class="muted">
-                                    {room.canonical_alias.clone().unwrap_or_default()} " · "
-                                    {room.joined_members} " members"
+                                    {match &room.canonical_alias {
+                                        Some(alias) => format!("{alias} · {} member(s)", room.joined_members),
+                                        None => format!("{} member(s)", room.joined_members),
+                                    }}
                                 </span>
                                 <button type="button" aria-label=button_label on:click=move |_| {
                                     choose.dispatch(room.clone());
@@ -177,6 +209,9 @@ fn SearchResults(
                     })
                     .collect_view()}
             </ul>
+            {(total > u64::from(SEARCH_PAGE)).then(|| view! {
+                <Pager noun="Rooms" page page_size=SEARCH_PAGE total />
+            })}
         }
         .into_any(),
     }

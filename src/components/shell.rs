@@ -28,6 +28,15 @@ pub fn Shell() -> impl IntoView {
             <main id="main" class="page">
                 <RateLimitNotice />
                 <DeploymentProblemNotice />
+                {move || auth.not_kept().get().map(|reason| view! {
+                    <p class="notice" role="alert">
+                        {format!(
+                            "Your session's new tokens could not be kept in this tab ({}): it \
+                             goes on in this page, but a reload would sign you out.",
+                            reason.why()
+                        )}
+                    </p>
+                })}
                 <Outlet />
             </main>
         </Show>

@@ -33,6 +33,9 @@ use crate::navigation;
 use crate::time::format_local;
 use synapse_api::paging::thousands;
 
+/// Users per page of a user search.
+const USER_SEARCH_PAGE: u32 = 20;
+
 /// Longer lists keep only the rows near the screen in the page, so that 1,000 rows
 /// render as fast as 50 (see `visible_rows`).
 const WINDOW_FROM: usize = 200;
@@ -91,8 +94,20 @@ pub fn MediaPage() -> impl IntoView {
 #[component]
 fn FindMedia() -> impl IntoView {
     let navigate = use_navigate();
-    let by = RwSignal::new(FindBy::User);
-    let text = RwSignal::new(String::new());
+    // Opened on a list (a link, a reload), the form says which kind it is.
+    let (opened_by, opened_text) = use_query_map().with_untracked(|q| {
+        if let Some(user) = q.get("user") {
+            (FindBy::User, user)
+        } else if q.get("room").is_some() {
+            (FindBy::Room, String::new())
+        } else if let Some(mxc) = q.get("mxc") {
+            (FindBy::File, mxc)
+        } else {
+            (FindBy::User, String::new())
+        }
+    });
+    let by = RwSignal::new(opened_by);
+    let text = RwSignal::new(opened_text);
     let error = RwSignal::new(None::<String>);
     let room = RwSignal::new(None::<RoomDetailsResponse>);
     let go = {
@@ -178,18 +193,27 @@ fn FindMedia() -> impl IntoView {
 fn UserSearch() -> impl IntoView {
     let api = use_api();
     let term = RwSignal::new(String::new());
-    let search = Action::new_local(move |name: &String| {
-        let request = ListUsers {
-            name: Some(name.clone()),
-            from: None,
-            limit: Some(20),
-            deactivated: false,
-        };
-        async move { api.send(&request).await }
+    // The name searched (empty: every user), once a search is made, and the page shown.
+    let searched = RwSignal::new(None::<String>);
+    let page = RwSignal::new(0u64);
+    let search = LocalResource::new(move || {
+        let name = searched.get();
+        let from = page.get() * u64::from(USER_SEARCH_PAGE);
+        async move {
+            let name = name?;
+            let request = ListUsers {
+                name: (!name.is_empty()).then_some(name),
+                from: Some(from),
+                limit: Some(USER_SEARCH_PAGE),
+                deactivated: false,
+            };
+            Some(api.send(&request).await)
+        }
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        search.dispatch(term.get_untracked().trim().to_owned());
+        page.set(0);
+        searched.set(Some(term.get_untracked().trim().to_owned()));
     };
     view! {
         <details class="card">
@@ -197,15 +221,16 @@ fn UserSearch() -> impl IntoView {
             <form class="inline-form" on:submit=on_submit novalidate>
                 <div class="field">
                     <label for="user-search">"User name or display name"</label>
-                    <input id="user-search" type="search" bind:value=term />
+                    <p class="hint" id="user-search-hint">"Empty: every user."</p>
+                    <input id="user-search" type="search" bind:value=term aria-describedby="user-search-hint" />
                 </div>
-                <button type="submit" disabled=search.pending()>"Search users"</button>
+                <button type="submit">"Search users"</button>
             </form>
-            {move || search.value().get().map(|found| match found {
+            {move || search.get().flatten().map(|found| match found {
                 Err(error) => view! { <ErrorView error /> }.into_any(),
                 Ok(list) if list.users.is_empty() => view! { <p role="status">"No user matches."</p> }.into_any(),
                 Ok(list) => view! {
-                    <p role="status">{format!("{} user(s) found.", list.total)}</p>
+                    <p role="status">{format!("{} user(s) found.", thousands(list.total))}</p>
                     <ul class="results">
                         {list.users.into_iter().map(|user| {
                             let href = navigation::app_url(&format!("media?user={}", segment(user.name.as_str())));
@@ -219,6 +244,9 @@ fn UserSearch() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
+                    {(list.total > u64::from(USER_SEARCH_PAGE)).then(|| view! {
+                        <Pager noun="Users" page page_size=USER_SEARCH_PAGE total=list.total />
+                    })}
                 }.into_any(),
             })}
         </details>

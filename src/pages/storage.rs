@@ -14,6 +14,7 @@ use synapse_api::reclaim::{all_usage, totals, usage_bars};
 use crate::api::use_api;
 use crate::components::delete_old_media::DeleteOldMedia;
 use crate::components::error_view::ErrorView;
+use crate::components::pager::Pager;
 use crate::components::remote_cache::PurgeRemoteCache;
 use crate::components::usage_chart::UsageChart;
 use crate::navigation;
@@ -81,12 +82,13 @@ fn UsersTable() -> impl IntoView {
     let api = use_api();
     let order = RwSignal::new(UsageOrder::Bytes);
     let descending = RwSignal::new(true);
-    let from = RwSignal::new(0u64);
+    // The page shown (from 0): "Users 51–100 of 20,000" and First to Last.
+    let page_no = RwSignal::new(0u64);
     let typed = RwSignal::new(String::new());
     let search = RwSignal::new(None::<String>);
     let page = LocalResource::new(move || {
         let request = UserMediaUsage {
-            from: from.get(),
+            from: page_no.get() * u64::from(TABLE_PAGE),
             limit: TABLE_PAGE,
             order: order.get(),
             descending: descending.get(),
@@ -97,7 +99,7 @@ fn UsersTable() -> impl IntoView {
     let on_search = move |ev: SubmitEvent| {
         ev.prevent_default();
         let term = typed.get_untracked().trim().to_owned();
-        from.set(0);
+        page_no.set(0);
         search.set((!term.is_empty()).then_some(term));
     };
     let orders = [
@@ -122,7 +124,7 @@ fn UsersTable() -> impl IntoView {
                     <select on:change=move |ev| {
                         let chosen = event_target_value(&ev);
                         if let Some((_, o)) = orders.iter().find(|(_, o)| o.as_param() == chosen) {
-                            from.set(0);
+                            page_no.set(0);
                             order.set(*o);
                         }
                     }>
@@ -142,7 +144,7 @@ fn UsersTable() -> impl IntoView {
                 <label>
                     "Order "
                     <select on:change=move |ev| {
-                        from.set(0);
+                        page_no.set(0);
                         descending.set(event_target_value(&ev) == "desc");
                     }>
                         <option value="desc" selected=move || descending.get()>"Largest first"</option>
@@ -155,18 +157,11 @@ fn UsersTable() -> impl IntoView {
                     match page.await {
                         Err(error) => view! { <ErrorView error retry=move |()| page.refetch() /> }.into_any(),
                         Ok(list) => {
-                            let shown = list.users.len() as u64;
-                            let start = from.get_untracked();
                             let total = list.total;
-                            let next = list.next_token;
                             view! {
-                                <p role="status" data-testid="usage-summary">
-                                    {if total == 0 {
-                                        "No user matches.".to_owned()
-                                    } else {
-                                        format!("Users {}–{} of {total}.", start + 1, start + shown)
-                                    }}
-                                </p>
+                                {(total == 0).then(|| view! {
+                                    <p role="status" data-testid="usage-summary">"No user matches."</p>
+                                })}
                                 <table class="usage">
                                     <thead>
                                         <tr>
@@ -197,14 +192,9 @@ fn UsersTable() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <div class="actions">
-                                    <button type="button" disabled=start == 0 on:click=move |_| {
-                                        from.set(start.saturating_sub(u64::from(TABLE_PAGE)));
-                                    }>"Previous page"</button>
-                                    <button type="button" disabled=next.is_none() on:click=move |_| {
-                                        if let Some(n) = next { from.set(n) }
-                                    }>"Next page"</button>
-                                </div>
+                                {(total > 0).then(|| view! {
+                                    <Pager noun="Users" page=page_no page_size=TABLE_PAGE total />
+                                })}
                             }
                                 .into_any()
                         }

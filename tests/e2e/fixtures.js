@@ -213,6 +213,21 @@ export async function eventStatus(eventId) {
   return rows > 0 ? 200 : 404;
 }
 
+/** Fills this tab's sessionStorage to the last byte, as a huge saved dry run would. */
+export async function fillTabStorage(page) {
+  await page.evaluate(() => {
+    let key = 0;
+    for (let size = 1 << 20; size >= 1; size >>= 1) {
+      const chunk = 'x'.repeat(size);
+      try {
+        for (;;) sessionStorage.setItem(`filler-${key++}`, chunk);
+      } catch {
+        // this size no longer fits: try half
+      }
+    }
+  });
+}
+
 /** Uploads `bytes` as `user` (a token) and returns the mxc URI. */
 export async function upload(token, filename, bytes, type = 'image/png', baseUrl = server().base_url) {
   const res = await fetch(`${baseUrl}/_matrix/media/v3/upload?filename=${encodeURIComponent(filename)}`, {

@@ -310,3 +310,31 @@ test('a Synapse restart during a bulk action: the failed files are named and "re
   expect(retried, 'only the failed files are sent again').toHaveLength(failed);
   for (const mxc of uris) expect((await mediaInfo(mxc, { owner: user.id })).info.quarantined_by, mxc).not.toBeNull();
 });
+
+test('a user search pages through every match, and an empty one lists every user', async ({ page }) => {
+  const tag = `srch${Date.now().toString(36)}`;
+  const ids = [];
+  for (let i = 0; i < 25; i += 1) ids.push((await freshUser(`${tag}${String(i).padStart(2, '0')}`)).id);
+  await openMedia(page, `user=${encodeURIComponent(server().user.user_id)}`);
+  await page.getByText('Search users by name').click();
+  await page.getByLabel('User name or display name').fill(tag);
+  await page.getByRole('button', { name: 'Search users' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '25 user(s) found.' })).toBeVisible();
+  const pager = page.getByRole('navigation', { name: 'Users pages' });
+  const shown = page.locator('details ul.results code');
+  await expect(pager).toContainText('Users 1–20 of 25 (page 1 of 2)');
+  await expect(shown).toHaveCount(20);
+  const seen = await shown.allTextContents();
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await expect(pager).toContainText('Users 21–25 of 25 (page 2 of 2)');
+  await expect(shown).toHaveCount(5);
+  seen.push(...await shown.allTextContents());
+  expect([...new Set(seen)].sort()).toEqual([...ids].sort());
+
+  // Empty: every (active) user on the server, as many as the admin API counts.
+  const all = await api('GET', '/_synapse/admin/v2/users?limit=1');
+  await page.getByLabel('User name or display name').fill('');
+  await page.getByRole('button', { name: 'Search users' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${all.json.total.toLocaleString('en-US')} user(s) found.` })).toBeVisible();
+  await expect(pager).toContainText('(page 1 of');
+});

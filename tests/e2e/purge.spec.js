@@ -1,7 +1,7 @@
 // Purge history against the real Synapse: by event and by date, hidden or deleted,
 // refusals, and following purges through reloads and a Synapse restart.
 import {
-  api, consoleUrl, eventStatus, expect, olderThan, seedRoom, seriousA11yViolations, server, signInWithPassword,
+  api, consoleUrl, eventStatus, expect, fillTabStorage, olderThan, seedRoom, seriousA11yViolations, server, signInWithPassword,
   test, visibleBodies,
 } from './fixtures.js';
 import { synapse } from './harness.js';
@@ -146,6 +146,21 @@ test('a reload during a purge keeps following it to complete', async ({ page }) 
   expect((await visibleBodies(room.roomId))[0]).toBe('Purge and reload message 141');
 });
 
+test('followed purges the full tab storage cannot keep are said, and still followed in the page', async ({ page }) => {
+  const room = await seedRoom('Purge unkept', 20);
+  await openPurge(page);
+  await chooseRoomByName(page, 'Purge unkept');
+  await page.getByLabel('Older than an event').check();
+  await page.getByLabel('First event to keep').fill(room.messages[10].id);
+  await page.getByRole('button', { name: 'Preview the purge' }).click();
+  await expect(page.getByTestId('first-kept')).toContainText('Purge unkept message 11');
+  await fillTabStorage(page);
+  await purgeAndWait(page, 'Purge unkept');
+  await expect(page.getByRole('alert').filter({ hasText: 'could not be kept in this tab' }))
+    .toContainText('a reload would stop following them here');
+  expect((await visibleBodies(room.roomId))[0]).toBe('Purge unkept message 11');
+});
+
 test('the panel recovers by itself when Synapse comes back', async ({ page }) => {
   const room = await seedRoom('Purge while down', 20);
   const started = await api('POST', `/_synapse/admin/v1/purge_history/${encodeURIComponent(room.roomId)}/${encodeURIComponent(room.messages[10].id)}`, {
@@ -188,6 +203,37 @@ test('followed purges survive an expired session and a new sign-in', async ({ pa
   await signInWithPassword(page);
   await expect(page.getByRole('heading', { name: 'Purge history', level: 1 })).toBeVisible();
   await expect(page.getByRole('row', { name: new RegExp(purgeId) })).toContainText('Complete');
+});
+
+test('a room search pages through every match; an empty search is refused before any request', async ({ page }) => {
+  const tag = `Paged ${Date.now().toString(36)}`;
+  const ids = [];
+  for (let i = 0; i < 45; i += 1) ids.push((await seedRoom(`${tag} ${String(i).padStart(2, '0')}`, 0)).roomId);
+  await openPurge(page);
+  const searches = [];
+  page.on('request', (r) => r.url().includes('/_synapse/admin/v1/rooms?') && searches.push(r.url()));
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: "Type part of a room's name to search." })).toBeVisible();
+  expect(searches).toEqual([]);
+
+  await page.getByLabel('Or search rooms by name').fill(tag);
+  await page.getByRole('button', { name: 'Search' }).click();
+  const pager = page.getByRole('navigation', { name: 'Rooms pages' });
+  const shown = page.locator('ul.results code');
+  const seen = [];
+  for (const [position, count] of [['Rooms 1–20 of 45 (page 1 of 3)', 20], ['Rooms 21–40 of 45 (page 2 of 3)', 20], ['Rooms 41–45 of 45 (page 3 of 3)', 5]]) {
+    await expect(pager).toContainText(position);
+    await expect(shown).toHaveCount(count);
+    seen.push(...await shown.allTextContents());
+    if (count === 20) await pager.getByRole('button', { name: 'Next page' }).click();
+  }
+  expect([...new Set(seen)].sort()).toEqual([...ids].sort());
+  await pager.getByRole('button', { name: 'First page' }).click();
+  await expect(pager).toContainText('Rooms 1–20 of 45');
+  await pager.getByRole('button', { name: 'Last page' }).click();
+  // Synapse lists rooms by name: the last page ends with the last name.
+  await page.getByRole('button', { name: `Choose ${tag} 44` }).click();
+  await expect(page.getByTestId('room-name')).toHaveText(`${tag} 44`);
 });
 
 test('a link to /purge?room= opens the purge form for that room (the storage page links there)', async ({ page }) => {

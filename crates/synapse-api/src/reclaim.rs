@@ -269,12 +269,50 @@ pub enum ScanPhase {
     CheckingAvatars,
 }
 
+/// The candidates shown in full (the largest); the rest are kept as ids only.
+pub const LARGEST_KEPT: usize = 20;
+
+/// Media ids in one newline-separated text: a dry run of 50,000 files keeps 1.3 MB of
+/// ids instead of every record, stored as one JSON string, and shown as one text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IdList(String);
+
+impl IdList {
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.split('\n').filter(|id| !id.is_empty())
+    }
+
+    /// One id per line.
+    pub fn as_lines(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'a> FromIterator<&'a str> for IdList {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(ids: I) -> Self {
+        let mut text = String::new();
+        for id in ids {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(id);
+        }
+        Self(text)
+    }
+}
+
 /// What the dry run found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DryRunReport {
     pub rule: Option<DeleteOldRule>,
-    /// Largest first.
-    pub candidates: Vec<Candidate>,
+    /// The `LARGEST_KEPT` largest candidates, largest first.
+    pub largest: Vec<Candidate>,
+    /// How many files the delete would remove.
+    pub count: usize,
+    /// Every candidate's id, for the comparison with what the server deletes; `None`
+    /// in a record kept without them (too large for the tab's storage).
+    pub ids: Option<IdList>,
     pub bytes: u64,
     pub kept: KeptTally,
     pub files_seen: u64,
@@ -301,6 +339,38 @@ impl DryRunReport {
     }
 }
 
+/// What a delete did, beside its dry run: what the page shows after it, and all that
+/// is kept of it (the server's list of ids is not).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteOutcome {
+    /// Files the server says it deleted.
+    pub total: u64,
+    /// The difference by id; `None` when the dry run's ids were not kept.
+    pub comparison: Option<Comparison>,
+    /// The ids the server deleted; `None` in a record kept without them.
+    pub deleted: Option<IdList>,
+}
+
+impl DeleteOutcome {
+    pub fn of(report: &DryRunReport, deleted: &DeletedMedia) -> Self {
+        Self {
+            total: deleted.total,
+            comparison: report
+                .ids
+                .as_ref()
+                .map(|ids| compare(ids, &deleted.deleted_media)),
+            deleted: Some(deleted.deleted_media.iter().map(String::as_str).collect()),
+        }
+    }
+}
+
+/// What a lighter record leaves out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeftOut {
+    CandidateIds,
+    DeletedIds,
+}
+
 /// The last dry run, and the delete that followed it if one did, as kept in the tab
 /// (sessionStorage) so that a reload shows them again: the delete cannot be undone,
 /// and what it removed would otherwise be lost.
@@ -311,12 +381,56 @@ pub struct SavedReclaim {
     /// When the dry run ended (ms since the epoch).
     pub ran_at_ms: u64,
     pub report: DryRunReport,
-    pub deleted: Option<DeletedMedia>,
+    pub outcome: Option<DeleteOutcome>,
 }
 
 impl SavedReclaim {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The record once its delete is done: the outcome added, the candidates' ids
+    /// dropped (the comparison made with them is kept instead).
+    pub fn after_delete(&self, outcome: DeleteOutcome) -> Self {
+        Self {
+            report: DryRunReport {
+                ids: None,
+                ..self.report.clone()
+            },
+            outcome: Some(outcome),
+            ..self.clone()
+        }
+    }
+
+    /// A smaller record for a storage too small for this one, and what it leaves out;
+    /// `None` when only the counts are left. First the candidates' ids go (a delete
+    /// after a reload is then compared by count only), then the deleted ids.
+    pub fn lighter(&self) -> Option<(Self, LeftOut)> {
+        if self.report.ids.is_some() {
+            let report = DryRunReport {
+                ids: None,
+                ..self.report.clone()
+            };
+            return Some((
+                Self {
+                    report,
+                    ..self.clone()
+                },
+                LeftOut::CandidateIds,
+            ));
+        }
+        let outcome = self.outcome.as_ref().filter(|o| o.deleted.is_some())?;
+        let outcome = DeleteOutcome {
+            deleted: None,
+            ..outcome.clone()
+        };
+        Some((
+            Self {
+                outcome: Some(outcome),
+                ..self.clone()
+            },
+            LeftOut::DeletedIds,
+        ))
     }
 
     /// `None` for anything unreadable (an older format, a hand-edited value).
@@ -605,13 +719,16 @@ pub async fn dry_run(
     }
     candidates.sort_by(|a, b| b.size.cmp(&a.size).then(a.media_id.cmp(&b.media_id)));
     report.bytes = candidates.iter().map(|c| c.size).sum();
-    report.candidates = candidates;
+    report.count = candidates.len();
+    report.ids = Some(candidates.iter().map(|c| c.media_id.as_str()).collect());
+    candidates.truncate(LARGEST_KEPT);
+    report.largest = candidates;
     report.requests = admin.requests.get();
     Ok(report)
 }
 
 /// The dry run's list beside what the server deleted.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
     pub matched: usize,
     /// Previewed, but the server kept them.
@@ -627,12 +744,11 @@ impl Comparison {
     }
 }
 
-pub fn compare(previewed: &[Candidate], deleted: &[String]) -> Comparison {
+pub fn compare(previewed: &IdList, deleted: &[String]) -> Comparison {
     let deleted_set: HashSet<&str> = deleted.iter().map(String::as_str).collect();
-    let previewed_set: HashSet<&str> = previewed.iter().map(|c| c.media_id.as_str()).collect();
+    let previewed_set: HashSet<&str> = previewed.iter().collect();
     let mut only_previewed: Vec<String> = previewed
         .iter()
-        .map(|c| c.media_id.as_str())
         .filter(|id| !deleted_set.contains(id))
         .map(str::to_owned)
         .collect();
@@ -851,17 +967,13 @@ mod tests {
 
     #[test]
     fn comparison_names_the_differences() {
-        let c = |id: &str| Candidate {
-            media_id: id.parse().unwrap(),
-            uploader: "@a:b.c".parse().unwrap(),
-            name: None,
-            size: 1,
-            last_used_ts: 0,
-        };
-        let same = compare(&[c("a"), c("b")], &["b".into(), "a".into()]);
+        let ids: IdList = ["a", "b"].into_iter().collect();
+        assert_eq!(ids.iter().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(IdList::default().iter().count(), 0);
+        let same = compare(&ids, &["b".into(), "a".into()]);
         assert!(same.is_exact());
         assert_eq!(same.matched, 2);
-        let off = compare(&[c("a"), c("b")], &["b".into(), "z".into()]);
+        let off = compare(&ids, &["b".into(), "z".into()]);
         assert_eq!(off.matched, 1);
         assert_eq!(off.only_previewed, ["a"]);
         assert_eq!(off.only_deleted, ["z"]);
@@ -977,12 +1089,10 @@ mod tests {
             |p| heard.push(p),
         ))
         .unwrap();
-        let ids: Vec<&str> = report
-            .candidates
-            .iter()
-            .map(|c| c.media_id.as_str())
-            .collect();
+        let ids: Vec<&str> = report.ids.as_ref().unwrap().iter().collect();
         assert_eq!(ids, ["old_big"]);
+        assert_eq!(report.count, 1);
+        assert_eq!(report.largest[0].media_id.as_str(), "old_big");
         assert_eq!(report.bytes, 5000);
         assert_eq!((report.kept.avatar, report.kept.quarantined), (1, 1));
         assert_eq!(report.files_seen, 3);
@@ -1006,12 +1116,10 @@ mod tests {
             |_| {},
         ))
         .unwrap();
-        let ids: Vec<&str> = report
-            .candidates
-            .iter()
-            .map(|c| c.media_id.as_str())
-            .collect();
+        let ids: Vec<&str> = report.ids.as_ref().unwrap().iter().collect();
         assert_eq!(ids, ["avatar", "old_big"], "largest first");
+        let largest: Vec<&str> = report.largest.iter().map(|c| c.media_id.as_str()).collect();
+        assert_eq!(largest, ids);
         assert_eq!(report.requests, 4);
     }
 
@@ -1056,29 +1164,81 @@ mod tests {
 
     #[test]
     fn a_saved_dry_run_and_delete_read_back_as_they_were() {
+        let report = DryRunReport {
+            rule: Some(rule(1000, 1024, true)),
+            largest: vec![Candidate {
+                media_id: "abc".parse().unwrap(),
+                uploader: "@alice:t.l".parse().unwrap(),
+                name: Some("<b>cat</b>.png".into()),
+                size: 2048,
+                last_used_ts: 900,
+            }],
+            count: 2,
+            ids: Some(["abc", "def"].into_iter().collect()),
+            bytes: 2048,
+            unreadable: vec![("@bob:t.l".parse().unwrap(), "HTTP 500".into())],
+            complete: true,
+            ..DryRunReport::default()
+        };
+        let deleted = DeletedMedia {
+            deleted_media: vec!["abc".into(), "xyz".into()],
+            total: 2,
+        };
         let saved = SavedReclaim {
             homeserver: "http://127.0.0.1:8008/".into(),
             ran_at_ms: 1_700_000_000_000,
-            report: DryRunReport {
-                rule: Some(rule(1000, 1024, true)),
-                candidates: vec![Candidate {
-                    media_id: "abc".parse().unwrap(),
-                    uploader: "@alice:t.l".parse().unwrap(),
-                    name: Some("<b>cat</b>.png".into()),
-                    size: 2048,
-                    last_used_ts: 900,
-                }],
-                bytes: 2048,
-                unreadable: vec![("@bob:t.l".parse().unwrap(), "HTTP 500".into())],
-                complete: true,
-                ..DryRunReport::default()
-            },
-            deleted: Some(DeletedMedia {
-                deleted_media: vec!["abc".into()],
-                total: 1,
-            }),
+            outcome: Some(DeleteOutcome::of(&report, &deleted)),
+            report,
         };
-        assert_eq!(SavedReclaim::from_json(&saved.to_json()), Some(saved));
+        assert_eq!(
+            SavedReclaim::from_json(&saved.to_json()),
+            Some(saved.clone())
+        );
+        let comparison = saved.outcome.as_ref().unwrap().comparison.as_ref().unwrap();
+        assert_eq!(
+            (
+                comparison.only_previewed.as_slice(),
+                comparison.only_deleted.as_slice()
+            ),
+            (&["def".to_owned()][..], &["xyz".to_owned()][..])
+        );
+        // The ids are one JSON string, not a record each.
+        assert!(saved.to_json().contains(r#""ids":"abc\ndef""#));
+
+        // Lighter and lighter: first the candidates' ids (a later delete is then
+        // compared by count only), then the deleted ids; never the counts.
+        let dry_only = SavedReclaim {
+            outcome: None,
+            ..saved.clone()
+        };
+        let (small, left_out) = dry_only.lighter().unwrap();
+        assert_eq!(left_out, LeftOut::CandidateIds);
+        assert_eq!(small.report.ids, None);
+        assert_eq!(
+            (small.report.count, &small.report.largest),
+            (2, &saved.report.largest)
+        );
+        assert_eq!(DeleteOutcome::of(&small.report, &deleted).comparison, None);
+        assert_eq!(small.lighter(), None, "nothing left to drop");
+        let done = dry_only.after_delete(DeleteOutcome::of(&dry_only.report, &deleted));
+        assert_eq!(done.report.ids, None, "the comparison replaces the ids");
+        assert_eq!(
+            done.outcome
+                .as_ref()
+                .unwrap()
+                .deleted
+                .as_ref()
+                .unwrap()
+                .as_lines(),
+            "abc\nxyz"
+        );
+        let (smaller, left_out) = done.lighter().unwrap();
+        assert_eq!(left_out, LeftOut::DeletedIds);
+        assert_eq!(
+            smaller.outcome.as_ref().unwrap().comparison,
+            done.outcome.as_ref().unwrap().comparison
+        );
+        assert_eq!(smaller.lighter(), None);
         assert_eq!(SavedReclaim::from_json("{\"homeserver\":1}"), None);
         assert_eq!(SavedReclaim::from_json(""), None);
     }

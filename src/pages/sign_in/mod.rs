@@ -49,10 +49,10 @@ impl Attempt {
         self.failure.set(None);
         leptos::task::spawn_local(async move {
             match sign_in.await {
-                Ok(session) => {
-                    auth.signed_in(session);
-                    hand_over(next.as_deref());
-                }
+                Ok(session) => match auth.signed_in(session) {
+                    Ok(()) => hand_over(next.as_deref()),
+                    Err(_) => self.failure.set(Some(SignInFailure::SessionNotKept)),
+                },
                 Err(failure) => self.failure.set(Some(failure)),
             }
             self.busy.set(false);

@@ -56,16 +56,11 @@ pub fn arrival() -> Arrival {
     arrive(pending, returned, now_ms())
 }
 
-/// Keeps `pending` in this tab, checking it was really kept: without it the return
-/// would be refused as not started here.
+/// Keeps `pending` in this tab: without it the return would be refused as not
+/// started here, so a flow that cannot be kept is not started.
 fn keep(pending: &PendingSignIn) -> Result<(), SignInFailure> {
-    let json = pending.to_json();
-    storage::write(Key::PendingSignIn, &json);
-    if storage::read(Key::PendingSignIn).as_deref() == Some(json.as_str()) {
-        Ok(())
-    } else {
-        Err(SignInFailure::StorageUnavailable)
-    }
+    storage::write(Key::PendingSignIn, &pending.to_json())
+        .map_err(|_| SignInFailure::StorageUnavailable)
 }
 
 fn pending(server: &Server, flow: PendingFlow) -> PendingSignIn {

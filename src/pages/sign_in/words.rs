@@ -152,6 +152,11 @@ pub fn failure(failure: &SignInFailure) -> String {
              could not be checked on the way back. Allow site data for this page, or paste \
              an access token."
             .into(),
+        SignInFailure::SessionNotKept => "Signed in, but this browser would not let the \
+             console keep the session in this tab (its session storage is disabled or full), \
+             and the console reads it from there. Allow site data for this page, or close \
+             other tabs of it to free their storage, then sign in again."
+            .into(),
         SignInFailure::Refused {
             issuer,
             error,

@@ -80,6 +80,9 @@ pub enum SignInFailure {
     /// The browser would not keep the flow in this tab (storage disabled or full):
     /// the return could not be checked, so it is not started.
     StorageUnavailable,
+    /// Every check passed, but the browser would not keep the session in this tab
+    /// (storage disabled or full): the console, which reads it there, cannot open.
+    SessionNotKept,
     /// The authorization server answered the authorization with an error.
     Refused {
         issuer: String,
