@@ -14,6 +14,7 @@ import { benchBulk } from './bench-bulk.mjs';
 import { onThrowawaySynapse } from './bench-env.mjs';
 import { benchFirstVisit } from './bench-first-visit.mjs';
 import { benchMedia } from './bench-media.mjs';
+import { benchBigReclaim } from './bench-big-reclaim.mjs';
 import { benchReclaim } from './bench-reclaim.mjs';
 import { featureBreakdown, wasmBreakdown } from './wasm-breakdown.mjs';
 
@@ -132,8 +133,18 @@ const reclaimBudget = reclaim.users + reclaim.listingPages;
 console.log(`  ${reclaim.requests} requests: ${reclaim.mediaPages} media pages, ${reclaim.listingPages} listing pages (statistics, users, rooms) (${reclaim.requests <= reclaimBudget ? 'within' : 'OVER'} the ${reclaimBudget} budget)`);
 console.log(`  ${reclaim.summary}`);
 
+// Issue budgets on the 2,000-user / 200,000-media fixture (scripts/seed_big.py): the dry
+// run within 15 s and 600 requests, its count equal to Synapse's rule in SQL.
+console.log(`\nReclaim dry run on a big server (seed_big.py; not used for a year, over 1 MiB; budget 15 s, 600 requests, wasm memory under 64 MiB):`);
+const big = [];
+for (const size of [{ users: 2000, media: 200_000 }, ...(process.env.BENCH_HUGE ? [{ users: 20_000, media: 1_000_000 }] : [])]) {
+  const r = await benchBigReclaim(dist, size);
+  big.push(r);
+  console.log(`  ${r.users.toLocaleString('en-US')} users, ${r.media.toLocaleString('en-US')} media: ${(r.ms / 1000).toFixed(1)} s, ${r.requests} requests (${JSON.stringify(r.byKind)}), peak wasm memory ${(r.peakWasmBytes / 1048576).toFixed(1)} MiB; found ${r.found}, SQL ${r.truth}: ${r.exact ? 'equal' : 'DIFFERENT'}`);
+}
+
 mkdirSync(path.join(ROOT, '.work'), { recursive: true });
 writeFileSync(
   path.join(ROOT, '.work', 'bench.json'),
-  JSON.stringify({ assets, breakdown, features, visit, bulk, media, reclaim }, null, 2),
+  JSON.stringify({ assets, breakdown, features, visit, bulk, media, reclaim, big }, null, 2),
 );

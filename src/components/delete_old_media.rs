@@ -287,8 +287,16 @@ fn DryRunResult(
         .into_any();
     }
     let k = report.kept;
+    let unread = if report.files_not_read > 0 {
+        format!(
+            " ({} of them without reading them: by their uploader's total, or uploaded after the date)",
+            report.files_not_read
+        )
+    } else {
+        String::new()
+    };
     let kept = format!(
-        "Kept: {} used since the date, {} not larger than the size, {} quarantined, {} protected, {} avatar(s). {} file(s) checked; {} request(s).",
+        "Kept: {} used since the date, {} not larger than the size, {} quarantined, {} protected, {} avatar(s). {} file(s) checked{unread}; {} request(s).",
         k.used_since, k.not_larger, k.quarantined, k.protected, k.avatar, report.files_seen, report.requests
     );
     let mut warnings = Vec::new();

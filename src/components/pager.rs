@@ -14,8 +14,13 @@ pub fn Pager(
     page_size: u32,
     /// Items in the whole list.
     total: u64,
+    /// The page whose items are on screen, when it can lag behind `page` (a list that
+    /// keeps showing the last page while the next one loads): the position and the
+    /// buttons then follow what is shown, not what was asked for.
+    #[prop(optional)]
+    shown: Option<u64>,
 ) -> impl IntoView {
-    let window = move || PageWindow::new(page.get(), page_size, total);
+    let window = move || PageWindow::new(shown.unwrap_or_else(|| page.get()), page_size, total);
     let at_start = move || !window().has_previous();
     let at_end = move || !window().has_next();
     let position = move || {
@@ -36,10 +41,10 @@ pub fn Pager(
                 <button type="button" disabled=at_start on:click=move |_| page.set(0)>
                     "First page"
                 </button>
-                <button type="button" disabled=at_start on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                <button type="button" disabled=at_start on:click=move |_| page.set(window().page.saturating_sub(1))>
                     "Previous page"
                 </button>
-                <button type="button" disabled=at_end on:click=move |_| page.update(|p| *p += 1)>
+                <button type="button" disabled=at_end on:click=move |_| page.set(window().page + 1)>
                     "Next page"
                 </button>
                 <button type="button" disabled=at_end on:click=move |_| page.set(window().last_page())>

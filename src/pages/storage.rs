@@ -45,7 +45,7 @@ pub fn StoragePage() -> impl IntoView {
 #[component]
 fn MediaUsage() -> impl IntoView {
     let api = use_api();
-    let usage = LocalResource::new(move || async move { all_usage(&api).await });
+    let usage = LocalResource::new(move || async move { all_usage(&api, None).await });
     view! {
         <section class="card" aria-labelledby="usage-heading">
             <h2 id="usage-heading">"Media by user"</h2>
@@ -87,14 +87,17 @@ fn UsersTable() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let search = RwSignal::new(None::<String>);
     let page = LocalResource::new(move || {
+        let asked = page_no.get();
         let request = UserMediaUsage {
-            from: page_no.get() * u64::from(TABLE_PAGE),
+            from: asked * u64::from(TABLE_PAGE),
             limit: TABLE_PAGE,
             order: order.get(),
             descending: descending.get(),
             search_term: search.get(),
+            until_ts: None,
         };
-        async move { api.send(&request).await }
+        // With the page it is, so that the pager says what is on screen.
+        async move { api.send(&request).await.map(|list| (asked, list)) }
     });
     let on_search = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -156,7 +159,7 @@ fn UsersTable() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(error) => view! { <ErrorView error retry=move |()| page.refetch() /> }.into_any(),
-                        Ok(list) => {
+                        Ok((shown, list)) => {
                             let total = list.total;
                             view! {
                                 {(total == 0).then(|| view! {
@@ -193,7 +196,7 @@ fn UsersTable() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 {(total > 0).then(|| view! {
-                                    <Pager noun="Users" page=page_no page_size=TABLE_PAGE total />
+                                    <Pager noun="Users" page=page_no page_size=TABLE_PAGE total shown />
                                 })}
                             }
                                 .into_any()

@@ -3,7 +3,7 @@
 //! local user's media before anything is deleted (Synapse itself has no dry run).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::client::{Admin, LocalFuture};
 use crate::endpoints::media::DeletedMedia;
@@ -229,6 +229,10 @@ pub struct KeptTally {
 
 impl KeptTally {
     fn add(&mut self, why: KeptBecause) {
+        self.add_many(why, 1);
+    }
+
+    fn add_many(&mut self, why: KeptBecause, files: u64) {
         let slot = match why {
             KeptBecause::UsedSince => &mut self.used_since,
             KeptBecause::NotLarger => &mut self.not_larger,
@@ -236,7 +240,7 @@ impl KeptTally {
             KeptBecause::Protected => &mut self.protected,
             KeptBecause::Avatar => &mut self.avatar,
         };
-        *slot += 1;
+        *slot += files;
     }
 }
 
@@ -316,6 +320,10 @@ pub struct DryRunReport {
     pub bytes: u64,
     pub kept: KeptTally,
     pub files_seen: u64,
+    /// Of `files_seen`, the ones kept without reading them: all of a user whose uploads
+    /// before the cut (from the statistics) total no more than the size, and the files
+    /// uploaded after the cut (read in upload order, a user's list stops at the first).
+    pub files_not_read: u64,
     pub users_scanned: usize,
     /// Users whose media list could not be read, with the reason.
     pub unreadable: Vec<(UserId, String)>,
@@ -446,6 +454,49 @@ const ROOMS_PAGE: u32 = 500;
 /// Requests in flight at once, as for bulk actions.
 const IN_FLIGHT: usize = 4;
 
+/// How the dry run reads a user's list, so that it can stop before its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReadOrder {
+    /// Oldest upload first: once a file is uploaded at or after the cut, so is every
+    /// later one, and a file is last used no earlier than its upload.
+    OldestFirst,
+    /// Largest first: once a file is not larger than the size, neither is any later
+    /// one. For users with more than a page of files from before the cut, most of them
+    /// usually small, where oldest first would read them all.
+    LargestFirst,
+}
+
+impl ReadOrder {
+    fn for_user(files_before_cut: u64) -> Self {
+        if files_before_cut > u64::from(MEDIA_PAGE) {
+            ReadOrder::LargestFirst
+        } else {
+            ReadOrder::OldestFirst
+        }
+    }
+
+    /// Synapse's `order_by`, and whether descending. Both columns are NOT NULL, so
+    /// the order is the same on SQLite and PostgreSQL.
+    fn as_query(self) -> (MediaOrder, bool) {
+        match self {
+            ReadOrder::OldestFirst => (MediaOrder::Created, false),
+            ReadOrder::LargestFirst => (MediaOrder::Size, true),
+        }
+    }
+
+    /// Why every file after `last` is kept, if nothing after it can qualify.
+    fn rest_kept(self, last: &MediaDetails, rule: &DeleteOldRule) -> Option<KeptBecause> {
+        match self {
+            ReadOrder::OldestFirst => {
+                (last.created_ts >= rule.before_ts).then_some(KeptBecause::UsedSince)
+            }
+            ReadOrder::LargestFirst => {
+                (last.media_length <= rule.size_gt).then_some(KeptBecause::NotLarger)
+            }
+        }
+    }
+}
+
 /// Counts every request a walk makes.
 struct Counting<'a, A> {
     inner: &'a A,
@@ -489,7 +540,10 @@ where
 }
 
 /// Every user the media statistics name, and the row of files no user owns.
-pub async fn all_usage(admin: &impl Admin) -> Result<Vec<UserUsage>, ApiError> {
+pub async fn all_usage(
+    admin: &impl Admin,
+    until_ts: Option<u64>,
+) -> Result<Vec<UserUsage>, ApiError> {
     every_page(
         admin,
         |from| UserMediaUsage {
@@ -498,6 +552,7 @@ pub async fn all_usage(admin: &impl Admin) -> Result<Vec<UserUsage>, ApiError> {
             order: UsageOrder::UserId,
             descending: false,
             search_term: None,
+            until_ts,
         },
         |page| (page.users, page.next_token),
     )
@@ -610,18 +665,39 @@ pub async fn dry_run(
     let state = Cell::new(ScanProgress::default());
     (progress.borrow_mut())(state.get());
 
-    let usage = all_usage(&admin).await?;
+    let usage = all_usage(&admin, None).await?;
+    // What each user uploaded before the cut: only those files can qualify (a file is
+    // last used no earlier than its upload).
+    let before_cut: HashMap<UserId, (u64, u64)> =
+        all_usage(&admin, Some(rule.before_ts.saturating_sub(1)))
+            .await?
+            .into_iter()
+            .filter_map(|u| Some((u.user_id?, (u.media_count, u.media_length))))
+            .collect();
     let mut report = DryRunReport {
         rule: Some(rule),
         ..Default::default()
     };
     let mut users = Vec::new();
     for u in usage {
-        match u.user_id {
-            Some(id) => users.push(id),
-            None => report.unattributed_files += u.media_count,
+        let Some(id) = u.user_id else {
+            report.unattributed_files += u.media_count;
+            continue;
+        };
+        let (old_files, old_bytes) = before_cut.get(&id).copied().unwrap_or_default();
+        // None of what they uploaded before the cut is larger than its total: nothing
+        // of theirs can qualify, and the rest was uploaded (so used) since.
+        if old_bytes <= rule.size_gt {
+            let newer = u.media_count.saturating_sub(old_files);
+            report.kept.add_many(KeptBecause::NotLarger, old_files);
+            report.kept.add_many(KeptBecause::UsedSince, newer);
+            report.files_seen += u.media_count;
+            report.files_not_read += u.media_count;
+        } else {
+            users.push((id, ReadOrder::for_user(old_files)));
         }
     }
+    let skipped_files = report.files_seen;
     state.set(ScanProgress {
         phase: ScanPhase::ReadingMedia,
         users_total: users.len(),
@@ -631,27 +707,30 @@ pub async fn dry_run(
 
     // Candidates before the avatar check, and what is kept for other reasons.
     let found = RefCell::new(Vec::<Candidate>::new());
-    let kept = RefCell::new(KeptTally::default());
+    let kept = RefCell::new(report.kept);
     let unreadable = RefCell::new(Vec::new());
     let seen = Cell::new(0u64);
+    let not_read = Cell::new(0u64);
     let admin_ref = &admin;
     let results = run_bulk(
         &users,
         IN_FLIGHT,
-        |user_id| {
-            let (found, kept, unreadable, seen) = (&found, &kept, &unreadable, &seen);
+        |(user_id, read_order)| {
+            let (found, kept, unreadable, seen, not_read) =
+                (&found, &kept, &unreadable, &seen, &not_read);
             let cancelled = &cancelled;
-            let user_id = user_id.clone();
+            let (user_id, read_order) = (user_id.clone(), *read_order);
             async move {
                 let mut from = 0;
                 loop {
+                    let (order, descending) = read_order.as_query();
                     let page = match admin_ref
                         .call(UserMedia {
                             user_id: user_id.clone(),
                             from,
                             limit: MEDIA_PAGE,
-                            order: MediaOrder::Created,
-                            descending: false,
+                            order,
+                            descending,
                         })
                         .await
                     {
@@ -663,6 +742,10 @@ pub async fn dry_run(
                     };
                     let got = page.media.len() as u64;
                     seen.set(seen.get() + got);
+                    let rest_kept = page
+                        .media
+                        .last()
+                        .and_then(|last| read_order.rest_kept(last, &rule));
                     for item in page.media {
                         match verdict(&item, &rule, false) {
                             Ok(()) => found.borrow_mut().push(Candidate {
@@ -675,8 +758,15 @@ pub async fn dry_run(
                             Err(why) => kept.borrow_mut().add(why),
                         }
                     }
-                    match page.next_token {
-                        Some(next) if got > 0 && next > from && !cancelled() => from = next,
+                    match (page.next_token, rest_kept) {
+                        (Some(next), Some(why)) => {
+                            let rest = page.total.saturating_sub(next);
+                            kept.borrow_mut().add_many(why, rest);
+                            seen.set(seen.get() + rest);
+                            not_read.set(not_read.get() + rest);
+                            return Ok(());
+                        }
+                        (Some(next), None) if got > 0 && next > from && !cancelled() => from = next,
                         _ => return Ok(()),
                     }
                 }
@@ -693,7 +783,8 @@ pub async fn dry_run(
     )
     .await;
     report.users_scanned = results.iter().filter(|r| r.is_some()).count();
-    report.files_seen = seen.get();
+    report.files_seen = skipped_files + seen.get();
+    report.files_not_read += not_read.get();
     report.unreadable = unreadable.into_inner();
     report.kept = kept.into_inner();
     let mut candidates = found.into_inner();
@@ -1037,13 +1128,85 @@ mod tests {
         )
     }
 
+    #[test]
+    fn the_dry_run_reads_only_what_can_qualify() {
+        // @small's total is within the size: none of its files is read. @big's list,
+        // read oldest first, stops at its first file uploaded at or after the cut.
+        let server = FakeServer {
+            seen: RefCell::default(),
+            answer: Box::new(|r| {
+                let p = r.path.as_str();
+                let body = if p.starts_with("/_synapse/admin/v1/statistics/users/media")
+                    && p.ends_with("until_ts=999")
+                {
+                    // Before the cut: @recent uploaded nothing yet.
+                    r#"{"users":[{"user_id":"@big:t.l","displayname":null,"media_count":1000,"media_length":8000000},{"user_id":"@huge:t.l","displayname":null,"media_count":3000,"media_length":8000000},{"user_id":"@small:t.l","displayname":null,"media_count":40,"media_length":100}],"total":3}"#.to_owned()
+                } else if p.starts_with("/_synapse/admin/v1/statistics/users/media") {
+                    r#"{"users":[{"user_id":"@big:t.l","displayname":null,"media_count":2500,"media_length":9000000},{"user_id":"@huge:t.l","displayname":null,"media_count":3000,"media_length":8000000},{"user_id":"@recent:t.l","displayname":null,"media_count":7,"media_length":90000000},{"user_id":"@small:t.l","displayname":null,"media_count":40,"media_length":100}],"total":4}"#.to_owned()
+                } else if p.starts_with(
+                    "/_synapse/admin/v1/users/%40huge%3At.l/media?from=0&limit=1000&order_by=media_length&dir=b",
+                ) {
+                    // Largest first: 999 over the size, then one that is not.
+                    let mut items: Vec<String> = (0..999)
+                        .map(|i| media_json(&format!("huge{i}"), 9000 - i, i, "null"))
+                        .collect();
+                    items.push(media_json("small0", 100, 5, "null"));
+                    format!(r#"{{"media":[{}],"total":3000,"next_token":1000}}"#, items.join(","))
+                } else if p.starts_with(
+                    "/_synapse/admin/v1/users/%40big%3At.l/media?from=0&limit=1000&order_by=created_ts&dir=f",
+                ) {
+                    let mut items: Vec<String> = (0..999)
+                        .map(|i| media_json(&format!("old{i}"), 5000, i, "null"))
+                        .collect();
+                    items.push(media_json("new0", 5000, 1000, "null"));
+                    format!(
+                        r#"{{"media":[{}],"total":2500,"next_token":1000}}"#,
+                        items.join(",")
+                    )
+                } else {
+                    return (
+                        404,
+                        r#"{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}"#.into(),
+                    );
+                };
+                (200, body)
+            }),
+        };
+        let name: ServerName = "t.l".parse().unwrap();
+        let report = run(dry_run(
+            &server,
+            rule(1000, 100, false),
+            &name,
+            || false,
+            |_| {},
+        ))
+        .unwrap();
+        assert_eq!(report.count, 999 + 999);
+        assert_eq!(
+            report.kept.not_larger,
+            40 + 1 + 2000,
+            "@small's files, by its total; small0, and the 2,000 after it"
+        );
+        assert_eq!(
+            report.kept.used_since,
+            7 + 1 + 1500,
+            "@recent's (all after the cut), new0, and the 1,500 after it"
+        );
+        assert_eq!(report.files_seen, 5547);
+        assert_eq!(report.files_not_read, 3547);
+        assert!(report.complete);
+        // Both statistics walks and one page each of @big and @huge: @small, @recent
+        // and the other pages are never asked.
+        assert_eq!(server.seen.borrow().len(), 4, "{:?}", server.seen.borrow());
+    }
+
     fn server() -> FakeServer {
         FakeServer {
             seen: RefCell::default(),
             answer: Box::new(|r| {
                 let p = r.path.as_str();
                 let body = if p.starts_with("/_synapse/admin/v1/statistics/users/media") {
-                    r#"{"users":[{"user_id":"@alice:t.l","displayname":"alice","media_count":3,"media_length":1},{"user_id":"@gone:t.l","displayname":null,"media_count":1,"media_length":1}],"total":2}"#.to_owned()
+                    r#"{"users":[{"user_id":"@alice:t.l","displayname":"alice","media_count":3,"media_length":18000},{"user_id":"@gone:t.l","displayname":null,"media_count":1,"media_length":500}],"total":2}"#.to_owned()
                 } else if p.starts_with("/_synapse/admin/v1/users/%40alice%3At.l/media?from=0") {
                     format!(
                         r#"{{"media":[{},{}],"total":3,"next_token":2}}"#,
@@ -1100,9 +1263,9 @@ mod tests {
         assert_eq!(report.unreadable[0].0.as_str(), "@gone:t.l");
         assert!(report.complete);
         assert!(!report.is_exact(), "a user could not be read");
-        // stats + 2 alice pages + gone + users + rooms + 1 room.
-        assert_eq!(report.requests, 7);
-        assert_eq!(server.seen.borrow().len(), 7);
+        // stats, stats before the cut + 2 alice pages + gone + users + rooms + 1 room.
+        assert_eq!(report.requests, 8);
+        assert_eq!(server.seen.borrow().len(), 8);
         assert_eq!(heard.last().unwrap().rooms_done, 1);
         assert!(heard.iter().any(|p| p.phase == ScanPhase::ReadingMedia));
 
@@ -1120,7 +1283,8 @@ mod tests {
         assert_eq!(ids, ["avatar", "old_big"], "largest first");
         let largest: Vec<&str> = report.largest.iter().map(|c| c.media_id.as_str()).collect();
         assert_eq!(largest, ids);
-        assert_eq!(report.requests, 4);
+        // Both statistics walks and the media lists; no avatar lookups.
+        assert_eq!(report.requests, 5);
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub struct UserMediaUsage {
     /// Largest first when true (`dir=b`).
     pub descending: bool,
     pub search_term: Option<String>,
+    /// Only media uploaded at or before this time (ms; Synapse's `until_ts` is
+    /// inclusive).
+    pub until_ts: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -82,6 +85,7 @@ impl Endpoint for UserMediaUsage {
                 ("order_by", Some(self.order.as_param().into())),
                 ("dir", Some(if self.descending { "b" } else { "f" }.into())),
                 ("search_term", search.map(str::to_owned)),
+                ("until_ts", self.until_ts.map(|ts| ts.to_string())),
             ],
         ))
     }
@@ -145,6 +149,7 @@ mod tests {
             order: UsageOrder::Bytes,
             descending: true,
             search_term: Some("  ".into()),
+            until_ts: None,
         }
         .request();
         assert_eq!(
@@ -157,11 +162,12 @@ mod tests {
             order: UsageOrder::Count,
             descending: false,
             search_term: Some("al ice".into()),
+            until_ts: Some(1_700_000_000_000),
         }
         .request();
         assert!(r
             .path
-            .ends_with("order_by=media_count&dir=f&search_term=al%20ice"));
+            .ends_with("order_by=media_count&dir=f&search_term=al%20ice&until_ts=1700000000000"));
     }
 
     #[test]
