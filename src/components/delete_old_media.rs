@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use synapse_api::endpoints::media::{DeleteOldMedia as DeleteOld, DeleteOldPath};
 use synapse_api::ids::ServerName;
 use synapse_api::media::format_size;
+use synapse_api::paging::thousands;
 use synapse_api::path::segment;
 use synapse_api::reclaim::{
     dry_run, validate_delete_old, DeleteOldErrors, DeleteOldForm, DeleteOldRule, DeleteOutcome,
@@ -271,7 +272,7 @@ fn DryRunResult(
     let Some(rule) = report.rule else {
         return ().into_any();
     };
-    let n = report.count;
+    let n = thousands(report.count as u64);
     let bytes = format_size(report.bytes);
     let rule_text = describe_rule(&rule);
     if !report.complete {
@@ -280,7 +281,7 @@ fn DryRunResult(
                 {format!(
                     "Dry run cancelled after {} user(s): {n} file(s), {bytes}, found so far. \
                      Run it to the end to delete.",
-                    report.users_scanned
+                    thousands(report.users_scanned as u64)
                 )}
             </p>
         }
@@ -290,14 +291,20 @@ fn DryRunResult(
     let unread = if report.files_not_read > 0 {
         format!(
             " ({} of them without reading them: by their uploader's total, or uploaded after the date)",
-            report.files_not_read
+            thousands(report.files_not_read)
         )
     } else {
         String::new()
     };
     let kept = format!(
         "Kept: {} used since the date, {} not larger than the size, {} quarantined, {} protected, {} avatar(s). {} file(s) checked{unread}; {} request(s).",
-        k.used_since, k.not_larger, k.quarantined, k.protected, k.avatar, report.files_seen, report.requests
+        thousands(k.used_since),
+        thousands(k.not_larger),
+        thousands(k.quarantined),
+        thousands(k.protected),
+        thousands(k.avatar),
+        thousands(report.files_seen),
+        thousands(u64::from(report.requests))
     );
     let mut warnings = Vec::new();
     for (user, why) in &report.unreadable {
@@ -323,7 +330,7 @@ fn DryRunResult(
          files the dry run lists.",
     );
     let largest = report.largest.clone();
-    let confirm = (n > 0).then(|| {
+    let confirm = (report.count > 0).then(|| {
         let for_delete = report.clone();
         let button = format!("Delete {n} files ({bytes})");
         let text = format!(
@@ -350,7 +357,7 @@ fn DryRunResult(
     view! {
         <div class="dry-run" data-testid="dry-run">
             <p role="status" class="notice" data-testid="dry-run-summary">
-                {if n == 0 {
+                {if report.count == 0 {
                     format!("Nothing would be deleted: no file is {rule_text}.")
                 } else {
                     format!("The dry run found {n} file(s), {bytes}, that would be deleted: {rule_text}.")
@@ -409,7 +416,8 @@ fn DeleteResult(
 ) -> impl IntoView {
     let headline = format!(
         "The server deleted {} file(s); the dry run found {}.",
-        outcome.total, report.count
+        thousands(outcome.total),
+        thousands(report.count as u64)
     );
     let detail = match &outcome.comparison {
         None => "The dry run's list of ids was not kept in this tab, so only the counts can be compared.".to_owned(),

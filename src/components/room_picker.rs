@@ -17,8 +17,8 @@ use crate::components::pager::Pager;
 /// Rooms per page of search results.
 const SEARCH_PAGE: u32 = 20;
 
-/// A search's answer: the rooms shown and how many matched in all.
-type SearchAnswer = Option<Result<(Vec<RoomSummary>, u64), ApiError>>;
+/// A search's answer: the rooms shown, how many matched in all, and the page they are.
+type SearchAnswer = Option<Result<(Vec<RoomSummary>, u64, u64), ApiError>>;
 
 /// Looks a typed room up: an alias through the directory, then the room's details.
 pub async fn look_up(api: Api, room: RoomRef) -> Result<RoomDetailsResponse, String> {
@@ -92,10 +92,12 @@ pub fn RoomPicker(
                 limit: Some(SEARCH_PAGE),
                 from: Some(from),
             };
+            // With the page it is, so that the pager says what is on screen.
+            let asked = from / u64::from(SEARCH_PAGE);
             Some(
                 api.send(&request)
                     .await
-                    .map(|list| (list.rooms, list.total_rooms)),
+                    .map(|list| (list.rooms, list.total_rooms, asked)),
             )
         }
     });
@@ -178,10 +180,10 @@ fn SearchResults(
         match results.get() {
         None => ().into_any(),
         Some(Err(error)) => view! { <ErrorView error /> }.into_any(),
-        Some(Ok((rooms, _))) if rooms.is_empty() => {
+        Some(Ok((rooms, _, _))) if rooms.is_empty() => {
             view! { <p role="status">"No room matches that name."</p> }.into_any()
         }
-        Some(Ok((rooms, total))) => view! {
+        Some(Ok((rooms, total, shown))) => view! {
             <p role="status">{format!("{} room(s) found.", thousands(total))}</p>
             <ul class="results">
                 {rooms
@@ -210,7 +212,7 @@ fn SearchResults(
                     .collect_view()}
             </ul>
             {(total > u64::from(SEARCH_PAGE)).then(|| view! {
-                <Pager noun="Rooms" page page_size=SEARCH_PAGE total />
+                <Pager noun="Rooms" page page_size=SEARCH_PAGE total shown />
             })}
         }
         .into_any(),

@@ -207,7 +207,9 @@ fn UserSearch() -> impl IntoView {
                 limit: Some(USER_SEARCH_PAGE),
                 deactivated: false,
             };
-            Some(api.send(&request).await)
+            // With the page it is, so that the pager says what is on screen.
+            let asked = from / u64::from(USER_SEARCH_PAGE);
+            Some(api.send(&request).await.map(|list| (list, asked)))
         }
     });
     let on_submit = move |ev: SubmitEvent| {
@@ -228,8 +230,8 @@ fn UserSearch() -> impl IntoView {
             </form>
             {move || search.get().flatten().map(|found| match found {
                 Err(error) => view! { <ErrorView error /> }.into_any(),
-                Ok(list) if list.users.is_empty() => view! { <p role="status">"No user matches."</p> }.into_any(),
-                Ok(list) => view! {
+                Ok((list, _)) if list.users.is_empty() => view! { <p role="status">"No user matches."</p> }.into_any(),
+                Ok((list, shown)) => view! {
                     <p role="status">{format!("{} user(s) found.", thousands(list.total))}</p>
                     <ul class="results">
                         {list.users.into_iter().map(|user| {
@@ -245,7 +247,7 @@ fn UserSearch() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     {(list.total > u64::from(USER_SEARCH_PAGE)).then(|| view! {
-                        <Pager noun="Users" page page_size=USER_SEARCH_PAGE total=list.total />
+                        <Pager noun="Users" page page_size=USER_SEARCH_PAGE total=list.total shown />
                     })}
                 }.into_any(),
             })}
@@ -430,13 +432,19 @@ fn MediaResults(
     let target = StoredValue::new(target);
     let listing = LocalResource::new(move || {
         let (target, server_name) = (target.get_value(), server_name.clone());
+        let asked = page.get();
         let paging = Paging {
-            from: page.get() * u64::from(page_size.get()),
+            from: asked * u64::from(page_size.get()),
             limit: page_size.get(),
             order: order.get(),
             descending: descending.get(),
         };
-        async move { load(api, target, server_name, paging).await }
+        // With the page it is, so that the pager says what is on screen.
+        async move {
+            load(api, target, server_name, paging)
+                .await
+                .map(|found| (asked, found))
+        }
     });
     let selection: Selection = RwSignal::new(BTreeMap::new());
     let confirming = RwSignal::new(None::<(MediaRow, MediaAction)>);
@@ -530,7 +538,7 @@ fn MediaResults(
                 {move || Suspend::new(async move {
                     match listing.await {
                         Err(error) => view! { <ErrorView error retry=move |()| listing.refetch() /> }.into_any(),
-                        Ok(found) => {
+                        Ok((shown, found)) => {
                             let files = found.total.unwrap_or(found.rows.len() as u64);
                             let scope = match target.get_value() {
                                 Target::Room(room) => Some(Everything::Room { room, files }),
@@ -550,7 +558,7 @@ fn MediaResults(
                             });
                             view! {
                                 {scope.filter(|_| files > 0).map(|scope| view! { <AllMediaActions scope on_done=move |()| listing.refetch() message=outcome /> })}
-                                <MediaTable found page page_size=page_size.get_untracked() is_user request selection select_all />
+                                <MediaTable found page shown page_size=page_size.get_untracked() is_user request selection select_all />
                             }
                             .into_any()
                         }
@@ -565,8 +573,10 @@ fn MediaResults(
 fn MediaTable(
     /// The loaded list.
     found: Listing,
-    /// The page shown (user lists).
+    /// The page asked for (user lists).
     page: RwSignal<u64>,
+    /// The page `found` is.
+    shown: u64,
     /// Items per page.
     page_size: u32,
     /// Paging applies (user lists only).
@@ -699,7 +709,7 @@ fn MediaTable(
             </table>
         </Show>
         <Show when=move || paged>
-            <Pager noun="Files" page page_size total />
+            <Pager noun="Files" page page_size total shown />
         </Show>
     }
 }
