@@ -110,6 +110,29 @@ pub(crate) mod fake {
     use std::collections::VecDeque;
     use std::task::{Context, Poll, Waker};
 
+    /// Status and body for a request.
+    pub type Answer = Box<dyn Fn(&crate::Request) -> (u16, String)>;
+
+    /// A fake admin that answers by path, as the real server would, and records the
+    /// paths asked (for the walks written against [`Admin`]).
+    pub struct FakeServer {
+        pub answer: Answer,
+        pub seen: RefCell<Vec<String>>,
+    }
+
+    impl Admin for FakeServer {
+        fn call<E>(&self, endpoint: E) -> LocalFuture<'static, Result<E::Response, ApiError>>
+        where
+            E: Endpoint + 'static,
+            E::Response: 'static,
+        {
+            let request = endpoint.request();
+            self.seen.borrow_mut().push(request.path.clone());
+            let (status, body) = (self.answer)(&request);
+            Box::pin(async move { decode(status, &body) })
+        }
+    }
+
     /// Answers from a script, in order, and records what was asked.
     #[derive(Default)]
     pub struct ScriptedTransport {

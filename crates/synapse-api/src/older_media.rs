@@ -212,29 +212,7 @@ mod tests {
     use std::cell::RefCell;
 
     use super::*;
-    use crate::client::fake::run;
-    use crate::client::LocalFuture;
-    use crate::request::{decode, Endpoint, Request};
-
-    type Answer = Box<dyn Fn(&Request) -> (u16, String)>;
-
-    struct FakeServer {
-        answer: Answer,
-        seen: RefCell<Vec<String>>,
-    }
-
-    impl Admin for FakeServer {
-        fn call<E>(&self, endpoint: E) -> LocalFuture<'static, Result<E::Response, ApiError>>
-        where
-            E: Endpoint + 'static,
-            E::Response: 'static,
-        {
-            let request = endpoint.request();
-            self.seen.borrow_mut().push(request.path.clone());
-            let (status, body) = (self.answer)(&request);
-            Box::pin(async move { decode(status, &body) })
-        }
-    }
+    use crate::client::fake::{run, FakeServer};
 
     fn event(id: &str, sender: &str, content: &str) -> String {
         format!(

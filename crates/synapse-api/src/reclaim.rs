@@ -899,8 +899,7 @@ pub fn usage_bars(users: &[UserUsage], top: usize) -> Vec<Bar> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::fake::run;
-    use crate::request::{decode, Request};
+    use crate::client::fake::{run, FakeServer};
 
     const NOW: u64 = 1_795_341_000_000; // 2026-11-22
     const UTC: fn(&LocalDateTime) -> i32 = |_| 0;
@@ -1098,28 +1097,6 @@ mod tests {
             0.0,
             "all zero: no division by zero"
         );
-    }
-
-    /// Status and body for a request.
-    type Answer = Box<dyn Fn(&Request) -> (u16, String)>;
-
-    /// A fake server that answers by path, as the real one would.
-    struct FakeServer {
-        answer: Answer,
-        seen: RefCell<Vec<String>>,
-    }
-
-    impl Admin for FakeServer {
-        fn call<E>(&self, endpoint: E) -> LocalFuture<'static, Result<E::Response, ApiError>>
-        where
-            E: Endpoint + 'static,
-            E::Response: 'static,
-        {
-            let request = endpoint.request();
-            self.seen.borrow_mut().push(request.path.clone());
-            let (status, body) = (self.answer)(&request);
-            Box::pin(async move { decode(status, &body) })
-        }
     }
 
     fn media_json(id: &str, size: u64, created: u64, quarantined_by: &str) -> String {
