@@ -8,7 +8,7 @@
 //! `UPLOADER_PAGES` pages of media); a file not found within them is shown with what
 //! its event said, or bare.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::client::Admin;
 use crate::endpoints::media::{MediaOrder, UserMedia};
@@ -81,7 +81,7 @@ async fn mentions(
     room_id: &RoomId,
     wanted: &[MxcUri],
 ) -> Result<HashMap<String, Mention>, ApiError> {
-    let wanted: Vec<String> = wanted.iter().map(ToString::to_string).collect();
+    let wanted: HashSet<String> = wanted.iter().map(ToString::to_string).collect();
     let mut found = HashMap::new();
     let mut from = None;
     for _ in 0..EVENT_PAGES {
@@ -95,7 +95,7 @@ async fn mentions(
         for event in &page.chunk {
             let url = event.content.get("url").and_then(|v| v.as_str());
             for uri in carried(event) {
-                if wanted.iter().any(|w| w == uri) && !found.contains_key(uri) {
+                if wanted.contains(uri) && !found.contains_key(uri) {
                     found.insert(uri.to_owned(), mention(event, Some(uri) != url));
                 }
             }
@@ -113,7 +113,7 @@ async fn mentions(
 async fn records(
     api: &impl Admin,
     user: UserId,
-    media_ids: &[String],
+    media_ids: &HashSet<String>,
     server_name: &str,
 ) -> Result<Vec<MediaRow>, ApiError> {
     let mut rows = Vec::new();
@@ -138,7 +138,7 @@ async fn records(
         rows.extend(
             page.media
                 .into_iter()
-                .filter(|m| media_ids.iter().any(|id| id == m.media_id.as_str()))
+                .filter(|m| media_ids.contains(m.media_id.as_str()))
                 .filter_map(|m| MediaRow::from_list(m, server_name))
                 // The list is the user's own: its records do not name them.
                 .map(|row| MediaRow {
@@ -164,7 +164,7 @@ pub async fn room_media_rows(
 ) -> Result<Vec<MediaRow>, ApiError> {
     let mentions = mentions(api, room_id, uris).await?;
     // Local files, grouped by who sent them: one walk over each sender's list.
-    let mut by_sender: Vec<(UserId, Vec<String>)> = Vec::new();
+    let mut by_sender: HashMap<UserId, HashSet<String>> = HashMap::new();
     for uri in uris
         .iter()
         .filter(|u| u.server_name().as_str() == server_name)
@@ -177,10 +177,7 @@ pub async fn room_media_rows(
             continue;
         };
         let id = uri.media_id().as_str().to_owned();
-        match by_sender.iter_mut().find(|(s, _)| *s == sender) {
-            Some((_, ids)) => ids.push(id),
-            None => by_sender.push((sender, vec![id])),
-        }
+        by_sender.entry(sender).or_default().insert(id);
     }
     let mut known: HashMap<String, MediaRow> = HashMap::new();
     for (sender, ids) in by_sender {

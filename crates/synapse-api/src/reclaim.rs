@@ -920,6 +920,15 @@ mod tests {
         }
     }
 
+    /// A dry run to its end, without cancelling or watching progress.
+    fn dry_run_quietly(
+        server: &FakeServer,
+        rule: DeleteOldRule,
+        name: &ServerName,
+    ) -> DryRunReport {
+        run(dry_run(server, rule, name, || false, |_| {})).unwrap()
+    }
+
     fn rule(before_ts: u64, size_gt: u64, keep_profiles: bool) -> DeleteOldRule {
         DeleteOldRule {
             before_ts,
@@ -1150,14 +1159,7 @@ mod tests {
             }),
         };
         let name: ServerName = "t.l".parse().unwrap();
-        let report = run(dry_run(
-            &server,
-            rule(1000, 100, false),
-            &name,
-            || false,
-            |_| {},
-        ))
-        .unwrap();
+        let report = dry_run_quietly(&server, rule(1000, 100, false), &name);
         assert_eq!(report.count, 999 + 999);
         assert_eq!(
             report.kept.not_larger,
@@ -1248,14 +1250,7 @@ mod tests {
 
         // Without keeping avatars, no avatar lookups and the avatar goes too.
         let server = self::server();
-        let report = run(dry_run(
-            &server,
-            rule(1000, 100, false),
-            &name,
-            || false,
-            |_| {},
-        ))
-        .unwrap();
+        let report = dry_run_quietly(&server, rule(1000, 100, false), &name);
         let ids: Vec<&str> = report.ids.as_ref().unwrap().iter().collect();
         assert_eq!(ids, ["avatar", "old_big"], "largest first");
         let largest: Vec<&str> = report.largest.iter().map(|c| c.media_id.as_str()).collect();
