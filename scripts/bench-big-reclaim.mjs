@@ -5,7 +5,10 @@
 //   node scripts/bench-big-reclaim.mjs DIST [--users N] [--media M] [--seeded DIR]
 //
 // Reports the time from "Dry run" to its result, the requests the page sent to Synapse,
-// the peak size of the wasm memory, and whether the count equals the ground truth.
+// the peak size of the wasm memory, and whether the count equals the ground truth. Then,
+// on the same server, the big rooms: the media list of #media-room (3,000 media
+// messages) and the purge preview of #big-history (100,000 events), each timed from the
+// click to its answer on screen.
 import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -32,13 +35,15 @@ function watchWasmMemory() {
   }
 }
 
+const BIG_ROOM_EVENTS = 100_000;
+
 function seed(dir, users, media) {
   // A seeded server is kept between runs of the same size (seeding takes minutes).
-  const marker = path.join(dir, `seeded-${users}-${media}`);
+  const marker = path.join(dir, `seeded-${users}-${media}-${BIG_ROOM_EVENTS}`);
   if (!existsSync(marker)) {
     rmSync(dir, { recursive: true, force: true });
     execFileSync(PYTHON, [SEED, 'seed', '--dir', dir, '--users', String(users), '--media', String(media),
-      '--big-room-events', '20000', '--no-start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      '--big-room-events', String(BIG_ROOM_EVENTS), '--no-start'], { stdio: ['ignore', 'ignore', 'inherit'] });
     execFileSync('touch', [marker]);
   }
 }
@@ -47,6 +52,47 @@ function truth(dir, beforeTs, sizeGt) {
   const out = execFileSync(PYTHON, [SEED, 'truth', '--dir', dir, '--before-ts', String(beforeTs),
     '--size-gt', String(sizeGt), '--keep-profiles', 'true'], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
+}
+
+async function roomId(server, alias) {
+  const res = await fetch(`${server.base_url}/_matrix/client/v3/directory/room/${encodeURIComponent(`#${alias}:${server.server_name}`)}`);
+  if (!res.ok) throw new Error(`#${alias}: ${res.status}`);
+  return (await res.json()).room_id;
+}
+
+/** The big rooms, in the console already signed in on `page`. */
+async function bigRooms(page, server) {
+  const mediaRoom = await roomId(server, 'media-room');
+  const bigRoom = await roomId(server, 'big-history');
+  const out = {};
+
+  // The room's media list: from "Look up room" to its rows.
+  await page.getByRole('link', { name: 'Media', exact: true }).click();
+  await page.getByLabel('A room').check();
+  await page.getByLabel('Room id or alias').fill(mediaRoom);
+  let started = Date.now();
+  await page.getByRole('button', { name: 'Look up room' }).click();
+  const summary = page.getByTestId('media-summary');
+  await summary.filter({ hasText: 'file(s).' }).waitFor({ timeout: 120_000 });
+  await page.locator('table.media tbody tr[aria-rowindex]').first().waitFor();
+  out.mediaRoom = { ms: Date.now() - started, summary: (await summary.textContent()).trim() };
+
+  // The purge preview with a cut in the middle of the big room's history: the
+  // confirmation at once, then the count (at most 5,000 events or 15 s, "at least" beyond).
+  await page.getByRole('link', { name: 'Purge history', exact: true }).click();
+  await page.getByLabel('Room id or alias').fill(bigRoom);
+  await page.getByRole('button', { name: 'Look up room' }).click();
+  await page.getByTestId('room-name').waitFor();
+  const middle = Date.now() - 540 * DAY_MS;
+  await page.getByLabel('Purge messages sent before').fill(new Date(middle).toISOString().slice(0, 19));
+  started = Date.now();
+  await page.getByRole('button', { name: 'Preview the purge' }).click();
+  await page.getByRole('button', { name: 'Purge history of Big history' }).waitFor({ timeout: 120_000 });
+  const confirmMs = Date.now() - started;
+  const tally = page.getByTestId('tally').filter({ hasText: /^Before the cut/ });
+  await tally.waitFor({ timeout: 120_000 });
+  out.purgePreview = { confirmMs, ms: Date.now() - started, tally: (await tally.textContent()).trim() };
+  return out;
 }
 
 export async function benchBigReclaim(dist, { users = 2000, media = 200_000, seeded = null } = {}) {
@@ -71,8 +117,9 @@ export async function benchBigReclaim(dist, { users = 2000, media = 200_000, see
     await page.getByLabel('Size unit').selectOption('MiB');
     let requests = 0;
     const byKind = {};
+    let counting = true;
     page.on('request', (r) => {
-      if (!r.url().startsWith(server.base_url) || r.method() === 'OPTIONS') return;
+      if (!counting || !r.url().startsWith(server.base_url) || r.method() === 'OPTIONS') return;
       requests += 1;
       const p = new URL(r.url()).pathname;
       const kind = p.includes('/statistics/') ? 'statistics' : p.endsWith('/media') ? 'user media' : p.includes('/rooms') ? 'rooms' : p.includes('/users') ? 'users' : 'other';
@@ -88,11 +135,13 @@ export async function benchBigReclaim(dist, { users = 2000, media = 200_000, see
     const summary = page.getByTestId('dry-run-summary');
     await summary.waitFor({ timeout: 600_000 });
     const ms = Date.now() - started;
+    counting = false;
     clearInterval(sampler);
     const text = await summary.textContent();
     const found = Number((/found ([\d,]+) file/.exec(text) || [, '0'])[1].replace(/,/g, ''));
     peak = Math.max(peak, await page.evaluate(() => Math.max(0, ...window.__wasmMemories.map((m) => m.buffer.byteLength))));
-    return { users, media, ms, requests, byKind, peakWasmBytes: peak, found, truth: expected.count, exact: found === expected.count };
+    const rooms = await bigRooms(page, server);
+    return { users, media, ms, requests, byKind, peakWasmBytes: peak, found, truth: expected.count, exact: found === expected.count, rooms };
   } finally {
     await browser.close();
     killPid(web.pid);

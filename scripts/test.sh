@@ -12,6 +12,7 @@ mkdir -p "$LOG_DIR"
 passed=0
 failed=0
 failures=()
+flaky=()
 
 stage() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -41,6 +42,16 @@ run_counted() {
   else
     p=$(grep -Eo '^\s*[0-9]+ passed' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
     f=$(grep -Eo '^\s*[0-9]+ failed' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+    # Passed on their retry (tests/e2e/playwright.config.js): counted, and named below.
+    local fl
+    fl=$(grep -Eo '^\s*[0-9]+ flaky' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+    if [ "${fl:-0}" -gt 0 ]; then
+      p=$((${p:-0} + fl))
+      while IFS= read -r line; do flaky+=("$line"); done < <(awk '
+        /^ *[0-9]+ flaky/ { on = 1; next }
+        on && /^ *[0-9]+ [a-z]/ { on = 0 }
+        on && NF { sub(/^ +/, ""); print }' "$log")
+    fi
   fi
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
@@ -83,6 +94,9 @@ if [ -f .work/e2e/synapse/synapse.json ]; then
 fi
 
 echo
+if [ ${#flaky[@]} -gt 0 ]; then
+  printf 'Passed only on their retry (flaky):\n'; printf '  - %s\n' "${flaky[@]}"
+fi
 if [ ${#failures[@]} -gt 0 ]; then
   printf 'Failed stages:\n'; printf '  - %s\n' "${failures[@]}"
 fi

@@ -28,16 +28,6 @@ pub struct Api {
     problem: RwSignal<Option<DeploymentProblem>>,
 }
 
-/// What a request answers when there is no session to send it with.
-fn not_signed_in() -> ApiError {
-    ApiError::Matrix {
-        status: 401,
-        errcode: "M_MISSING_TOKEN".into(),
-        message: "Not signed in".into(),
-        retry_after_ms: None,
-    }
-}
-
 impl Api {
     pub fn new(auth: Auth, transport: Rc<dyn Transport>) -> Self {
         Self {
@@ -69,8 +59,19 @@ impl Api {
     /// The part of [`Api::send`] that does not depend on the endpoint. It is not
     /// generic, so its state machine is compiled once instead of once per endpoint
     /// (that cost about 4 KB of wasm per endpoint).
+    /// Sends a request whose answer is kept as a local URL (`Answer::ObjectUrl`): the
+    /// same path as every call (session, refresh, retries, a 401 ends the session).
+    pub async fn object_url(&self, request: Request) -> Result<String, ApiError> {
+        let raw = self.send_request(request).await?;
+        if raw.status == 200 {
+            Ok(raw.body)
+        } else {
+            Err(ApiError::from_status(raw.status, &raw.body))
+        }
+    }
+
     async fn send_request(&self, request: Request) -> Result<RawResponse, ApiError> {
-        let mut session = self.auth.current().ok_or_else(not_signed_in)?;
+        let mut session = self.auth.current().ok_or_else(ApiError::not_signed_in)?;
         if session
             .oauth
             .as_ref()
@@ -128,7 +129,7 @@ impl Api {
     async fn refresh(&self, stale: Session) -> Result<Session, ApiError> {
         let lock = self.refreshing.get_value();
         let _one_at_a_time = lock.lock().await;
-        let now = self.auth.current().ok_or_else(not_signed_in)?;
+        let now = self.auth.current().ok_or_else(ApiError::not_signed_in)?;
         if now.access_token != stale.access_token {
             return Ok(now); // refreshed by another request meanwhile
         }
@@ -154,7 +155,7 @@ impl Api {
             Err(oauth::OAuthFailure::Request(error)) if error.status().is_none() => Err(error),
             Err(_) => {
                 self.auth.expired();
-                Err(not_signed_in())
+                Err(ApiError::not_signed_in())
             }
         }
     }

@@ -9,7 +9,7 @@ use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use synapse_api::client::{LocalFuture, Transport};
 use synapse_api::retry::RawResponse;
 use synapse_api::session::AccessToken;
-use synapse_api::{ApiError, Method, Request};
+use synapse_api::{Answer, ApiError, Method, Request};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -122,7 +122,11 @@ impl Transport for BrowserTransport {
                 Err(err) => return Err(blocked_by_policy(&url).await.unwrap_or(network(err))),
             };
             let status = response.status();
-            let body = response.text().await.map_err(network)?;
+            let body = if status == 200 && request.answer == Answer::ObjectUrl {
+                object_url(response).await?
+            } else {
+                response.text().await.map_err(network)?
+            };
             Ok(RawResponse { status, body })
         })
     }
@@ -150,23 +154,10 @@ pub async fn sleep(ms: u64) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Fetches an image with the Bearer header and returns a blob URL for `<img src>`.
-/// The caller revokes it with [`revoke_object_url`] when the image is gone.
-pub async fn fetch_object_url(url: &str, token: &AccessToken) -> Result<String, ApiError> {
-    let response = RequestBuilder::new(url)
-        .header("Authorization", &format!("Bearer {}", token.secret()))
-        .build()
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
-    if response.status() != 200 {
-        let status = response.status();
-        let body = response.text().await.unwrap_or_default();
-        return Err(ApiError::from_status(status, &body));
-    }
+/// Keeps the answer's body as a blob and gives a `blob:` URL to it.
+async fn object_url(response: gloo_net::http::Response) -> Result<String, ApiError> {
     let unreadable = |_| ApiError::Network {
-        detail: "the image could not be read".into(),
+        detail: "the answer could not be read".into(),
     };
     let raw: web_sys::Response = response.into();
     let promise = raw.blob().map_err(unreadable)?;

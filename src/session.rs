@@ -121,7 +121,15 @@ impl Auth {
         }
         storage::remove(Key::Session);
         set_notice(Notice::Expired);
-        self.session.set(None);
+        // The pages go a moment later: the request that met the refusal may still be
+        // updating the component that asked (a preview saying it failed), and a signal
+        // update queued for a component already gone would panic. A zero timeout runs
+        // after every task already queued.
+        let session = self.session;
+        leptos::task::spawn_local(async move {
+            crate::http::sleep(0).await;
+            let _ = session.try_set(None);
+        });
     }
 
     /// Signing out empties this tab's storage.

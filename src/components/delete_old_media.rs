@@ -86,9 +86,7 @@ pub fn DeleteOldMedia() -> impl IntoView {
                 .auth()
                 .current()
                 .and_then(|s| s.server_name().parse().ok())
-                .ok_or_else(|| ApiError::Network {
-                    detail: "not signed in".into(),
-                })?;
+                .ok_or_else(ApiError::not_signed_in)?;
             let report = dry_run(
                 &api,
                 rule,
@@ -116,9 +114,7 @@ pub fn DeleteOldMedia() -> impl IntoView {
                 .map(|s| (s.server_version.clone(), s.server_name().parse().ok()))
                 .unwrap_or_default();
             let (Some(rule), Some(server)) = (report.rule, server) else {
-                return Err(ApiError::Network {
-                    detail: "not signed in".into(),
-                });
+                return Err(ApiError::not_signed_in());
             };
             let request = DeleteOld {
                 path: DeleteOldPath::for_server(&version, server),

@@ -21,6 +21,20 @@ pub fn Pager(
     shown: Option<u64>,
 ) -> impl IntoView {
     let window = move || PageWindow::new(shown.unwrap_or_else(|| page.get()), page_size, total);
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    // The pager sits below its list: paging from there starts the new page at its top,
+    // not at its end. A list whose top is on screen is left where it is.
+    let go = move |to: u64| {
+        page.set(to);
+        if let Some(list) = nav
+            .get_untracked()
+            .and_then(|n| n.previous_element_sibling())
+        {
+            if list.get_bounding_client_rect().top() < 0.0 {
+                list.scroll_into_view();
+            }
+        }
+    };
     let at_start = move || !window().has_previous();
     let at_end = move || !window().has_next();
     let position = move || {
@@ -35,19 +49,19 @@ pub fn Pager(
         )
     };
     view! {
-        <nav class="pager" aria-label=format!("{noun} pages")>
+        <nav class="pager" aria-label=format!("{noun} pages") node_ref=nav>
             <p class="pager-position" role="status">{position}</p>
             <div class="actions">
-                <button type="button" disabled=at_start on:click=move |_| page.set(0)>
+                <button type="button" disabled=at_start on:click=move |_| go(0)>
                     "First page"
                 </button>
-                <button type="button" disabled=at_start on:click=move |_| page.set(window().page.saturating_sub(1))>
+                <button type="button" disabled=at_start on:click=move |_| go(window().page.saturating_sub(1))>
                     "Previous page"
                 </button>
-                <button type="button" disabled=at_end on:click=move |_| page.set(window().page + 1)>
+                <button type="button" disabled=at_end on:click=move |_| go(window().page + 1)>
                     "Next page"
                 </button>
-                <button type="button" disabled=at_end on:click=move |_| page.set(window().last_page())>
+                <button type="button" disabled=at_end on:click=move |_| go(window().last_page())>
                     "Last page"
                 </button>
             </div>

@@ -49,11 +49,11 @@ pub async fn look_up(api: Api, room: RoomRef) -> Result<RoomDetailsResponse, Str
     }
 }
 
-/// Sets `chosen` to the room the admin picks.
+/// Looks up or searches rooms; `on_choose` gets the room the admin picks.
 #[component]
 pub fn RoomPicker(
-    /// The chosen room, `None` until one is picked.
-    chosen: RwSignal<Option<RoomDetailsResponse>>,
+    /// Called with the chosen room's details.
+    on_choose: Callback<RoomDetailsResponse>,
 ) -> impl IntoView {
     let api = use_api();
     let typed = RwSignal::new(String::new());
@@ -62,7 +62,7 @@ pub fn RoomPicker(
         let room = room.clone();
         async move {
             match look_up(api, room).await {
-                Ok(details) => chosen.set(Some(details)),
+                Ok(details) => on_choose.run(details),
                 Err(message) => typed_error.set(Some(message)),
             }
         }
@@ -115,10 +115,6 @@ pub fn RoomPicker(
     };
 
     view! {
-        <Show
-            when=move || chosen.get().is_none()
-            fallback=move || view! { <ChosenRoom chosen /> }
-        >
             <div class="picker">
                 <form class="inline-form" on:submit=on_lookup novalidate>
                     <TextField
@@ -148,9 +144,8 @@ pub fn RoomPicker(
                     </div>
                     <button type="submit">"Search"</button>
                 </form>
-                <SearchResults results=Signal::derive(move || search.get().flatten()) page chosen />
+                <SearchResults results=Signal::derive(move || search.get().flatten()) page on_choose />
             </div>
-        </Show>
     }
 }
 
@@ -162,8 +157,8 @@ fn SearchResults(
     results: Signal<SearchAnswer>,
     /// The page of results shown (from 0).
     page: RwSignal<u64>,
-    /// Set when a room is chosen.
-    chosen: RwSignal<Option<RoomDetailsResponse>>,
+    /// Called with the chosen room's details.
+    on_choose: Callback<RoomDetailsResponse>,
 ) -> impl IntoView {
     let api = use_api();
     let choose_error = RwSignal::new(None::<String>);
@@ -171,7 +166,7 @@ fn SearchResults(
         let room = room.clone();
         async move {
             match look_up(api, RoomRef::Id(room.room_id)).await {
-                Ok(details) => chosen.set(Some(details)),
+                Ok(details) => on_choose.run(details),
                 Err(message) => choose_error.set(Some(message)),
             }
         }
@@ -226,7 +221,7 @@ fn SearchResults(
 
 /// What the admin should know of the chosen room before purging it.
 #[component]
-fn ChosenRoom(
+pub fn ChosenRoom(
     /// The chosen room; "Change room" clears it.
     chosen: RwSignal<Option<RoomDetailsResponse>>,
 ) -> impl IntoView {

@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use leptos::html;
 use leptos::prelude::*;
-use synapse_api::endpoints::media::thumbnail_path;
+use synapse_api::endpoints::media::thumbnail;
 use synapse_api::media::MediaRow;
 use synapse_api::ApiError;
 use wasm_bindgen::closure::Closure;
@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{IntersectionObserver, IntersectionObserverEntry};
 
 use crate::api::{use_api, Api};
-use crate::http::{fetch_object_url, revoke_object_url, sleep};
+use crate::http::{revoke_object_url, sleep};
 
 /// Previews loading at once, across the page.
 const MAX_LOADING: usize = 3;
@@ -31,17 +31,7 @@ async fn load(api: Api, row: &MediaRow, (width, height): (u32, u32)) -> Result<S
         sleep(50).await;
     }
     LOADING.with(|n| n.set(n.get() + 1));
-    let result = match api.auth().current() {
-        Some(session) => {
-            let url = session
-                .homeserver
-                .join(&thumbnail_path(&row.uri, width, height));
-            fetch_object_url(&url, &session.access_token).await
-        }
-        None => Err(ApiError::Network {
-            detail: "signed out".into(),
-        }),
-    };
+    let result = api.object_url(thumbnail(&row.uri, width, height)).await;
     LOADING.with(|n| n.set(n.get() - 1));
     result
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use synapse_api::media::format_size;
+use synapse_api::paging::thousands;
 use synapse_api::path::segment;
 use synapse_api::reclaim::Bar;
 
@@ -42,7 +43,7 @@ pub fn UsageChart(
                                 >
                                     <rect x="0" y="0" width=format!("{width:.1}") height="16" rx="3"></rect>
                                 </svg>
-                                <span class="usage-size">{format!("{size} in {} file(s)", bar.files)}</span>
+                                <span class="usage-size">{format!("{size} in {} file(s)", thousands(bar.files))}</span>
                             </a>
                         </li>
                     }

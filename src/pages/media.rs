@@ -109,20 +109,16 @@ fn FindMedia() -> impl IntoView {
     let by = RwSignal::new(opened_by);
     let text = RwSignal::new(opened_text);
     let error = RwSignal::new(None::<String>);
-    let room = RwSignal::new(None::<RoomDetailsResponse>);
     let go = {
         let navigate = navigate.clone();
         move |query: String| navigate(&format!("/media?{query}"), Default::default())
     };
-    {
+    let choose_room = {
         let go = go.clone();
-        Effect::new(move |_| {
-            if let Some(chosen) = room.get() {
-                go(format!("room={}", segment(chosen.room_id.as_str())));
-                room.set(None);
-            }
-        });
-    }
+        Callback::new(move |chosen: RoomDetailsResponse| {
+            go(format!("room={}", segment(chosen.room_id.as_str())))
+        })
+    };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let raw = text.get_untracked().trim().to_owned();
@@ -159,7 +155,7 @@ fn FindMedia() -> impl IntoView {
             />
             <Show
                 when=move || by.get() != FindBy::Room
-                fallback=move || view! { <RoomPicker chosen=room /> }
+                fallback=move || view! { <RoomPicker on_choose=choose_room /> }
             >
                 <form class="inline-form" on:submit=on_submit.clone() novalidate>
                     <div class="field">
@@ -326,7 +322,7 @@ async fn load(
                     Ok(info) => MediaRow::from_details(uri.clone(), info.media_info, &server_name),
                     // Before 1.140 there is no media info by id: the room's events and
                     // the senders' media lists hold the same details.
-                    Err(e) if e.errcode() == Some("M_UNRECOGNIZED") => {
+                    Err(e) if e.is_unrecognized() => {
                         rows =
                             room_media_rows(&api, &details.room_id, &shown, &server_name).await?;
                         break;
@@ -347,7 +343,7 @@ async fn load(
                     MediaRow::from_details(uri, info.media_info, &server_name),
                     None,
                 ),
-                Err(e) if e.errcode() == Some("M_UNRECOGNIZED") => (
+                Err(e) if e.is_unrecognized() => (
                     MediaRow::bare(uri, &server_name, false),
                     Some(
                         "This Synapse is older than 1.140: it shows one file's details only \

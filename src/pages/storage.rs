@@ -8,6 +8,7 @@ use synapse_api::endpoints::statistics::{
     UserMediaUsage,
 };
 use synapse_api::media::format_size;
+use synapse_api::paging::thousands;
 use synapse_api::path::segment;
 use synapse_api::reclaim::{all_usage, totals, usage_bars};
 
@@ -58,8 +59,10 @@ fn MediaUsage() -> impl IntoView {
                             view! {
                                 <p data-testid="media-totals">
                                     {format!(
-                                        "{files} local file(s), {} in all, uploaded by {owners} user(s).",
-                                        format_size(bytes)
+                                        "{} local file(s), {} in all, uploaded by {} user(s).",
+                                        thousands(files),
+                                        format_size(bytes),
+                                        thousands(owners as u64)
                                     )}
                                 </p>
                                 <UsageChart bars=usage_bars(&users, TOP_USERS) />
@@ -187,7 +190,7 @@ fn UsersTable() -> impl IntoView {
                                                 <tr>
                                                     <td>{who.unwrap_or_else(|| "no user (URL previews)".into())}</td>
                                                     <td>{u.displayname.clone().unwrap_or_default()}</td>
-                                                    <td>{u.media_count}</td>
+                                                    <td>{thousands(u.media_count)}</td>
                                                     <td>{format_size(u.media_length)}</td>
                                                     <td>{link}</td>
                                                 </tr>

@@ -269,6 +269,45 @@ test('previews load as blob URLs for rows on screen only; quarantined media has 
   await expect(dialog).toHaveCount(0);
 });
 
+test('previews take the path every request takes: a 429 is waited out, a 401 ends the session', async ({ page }) => {
+  const user = await freshUser(`limits${Date.now()}`);
+  for (let i = 0; i < 2; i += 1) {
+    await upload(user.token, `lim-${i}.png`, makePng(30 + i, 30, [200, 40 * i, 90]));
+  }
+  const other = await freshUser(`expiry${Date.now()}`);
+  await upload(other.token, 'exp-0.png', makePng(33, 33, [10, 200, 10]));
+  // The first preview asked for is refused once as rate-limited, then served.
+  const asked = [];
+  let limited = false;
+  await page.route('**/_matrix/client/v1/media/thumbnail/**', async (route) => {
+    asked.push(route.request().url());
+    if (!limited) {
+      limited = true;
+      await route.fulfill({ status: 429, contentType: 'application/json',
+        body: JSON.stringify({ errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: 400 }) });
+      return;
+    }
+    await route.continue();
+  });
+  await openMedia(page, `user=${encodeURIComponent(user.id)}`);
+  for (const name of ['lim-1.png', 'lim-0.png']) {
+    const button = page.getByRole('button', { name: `Preview ${name}` });
+    await button.scrollIntoViewIfNeeded();
+    await expect(button.locator('img')).toHaveAttribute('src', /^blob:/);
+  }
+  expect(limited).toBe(true);
+  expect(asked.length, 'the refused preview was asked again').toBe(3);
+
+  // A token the server no longer takes, seen first on a preview: the session ends.
+  await page.unroute('**/_matrix/client/v1/media/thumbnail/**');
+  await page.route('**/_matrix/client/v1/media/thumbnail/**', (route) => route.fulfill({ status: 401,
+    contentType: 'application/json', body: JSON.stringify({ errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.' }) }));
+  await page.goto(consoleUrl(`/media?user=${encodeURIComponent(other.id)}`));
+  await page.getByRole('button', { name: 'Preview exp-0.png' }).scrollIntoViewIfNeeded().catch(() => {});
+  await expect(page.getByRole('alert').filter({ hasText: 'session has expired' })).toBeVisible();
+  await expect(page.getByLabel('Homeserver')).toBeVisible();
+});
+
 test('a Synapse restart during a bulk action: the failed files are named and "retry" redoes only those', async ({ page }) => {
   const user = await freshUser(`restart${Date.now()}`);
   const uris = [];

@@ -124,7 +124,7 @@ test('the statistics show every uploader by size, as text, with links to their m
   await openStorage(page);
   const chart = page.getByRole('list', { name: 'Users with the most media, by size' });
   const names = await chart.getByRole('link').evaluateAll((links) => links.map((a) => a.textContent));
-  const who = names.map((n) => n.match(/^(.*?)[\d.]+ (?:bytes?|KiB|MiB) in \d+ file\(s\)$/)?.[1]);
+  const who = names.map((n) => n.match(/^(.*?)[\d.]+ (?:bytes?|KiB|MiB) in [\d,]+ file\(s\)$/)?.[1]);
   expect(who).toEqual([
     'Big <img src=x onerror=window.pwned=1> Spender (@bigspender:localhost)',
     '@alice:localhost',

@@ -98,17 +98,14 @@ pub fn diagnose(
     error: &ApiError,
     server_version: &str,
 ) -> Option<DeploymentProblem> {
-    let ApiError::Matrix {
-        status, errcode, ..
-    } = error
-    else {
+    let ApiError::Matrix { status, .. } = error else {
         return None;
     };
     // The helpers below read the path without its query.
     let path = without_query(&request.path);
     let route = media_route(path)?;
     match status {
-        404 if errcode == "M_UNRECOGNIZED"
+        404 if error.is_unrecognized()
             && !served_by_main(request.method, path)
             && (at_least(server_version, 1, 140)
                 || !missing_before_1_140(request.method, path)) =>

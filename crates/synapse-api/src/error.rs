@@ -8,6 +8,9 @@ use std::fmt;
 
 use serde::Deserialize;
 
+/// Synapse's answer to a request it does not know.
+const UNRECOGNIZED: &str = "M_UNRECOGNIZED";
+
 /// How a request failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {
@@ -97,6 +100,21 @@ impl ApiError {
         self.status() == Some(404)
     }
 
+    /// The server does not know the request (an older Synapse, a path not routed).
+    pub fn is_unrecognized(&self) -> bool {
+        self.errcode() == Some(UNRECOGNIZED)
+    }
+
+    /// What a request meets without a session: as the server says it to a missing token.
+    pub fn not_signed_in() -> Self {
+        ApiError::Matrix {
+            status: 401,
+            errcode: "M_MISSING_TOKEN".into(),
+            message: "Not signed in".into(),
+            retry_after_ms: None,
+        }
+    }
+
     pub fn is_network(&self) -> bool {
         matches!(self, ApiError::Network { .. })
     }
@@ -137,7 +155,7 @@ impl ApiError {
             },
             ApiError::Matrix {
                 errcode, message, ..
-            } if errcode == "M_UNRECOGNIZED" => {
+            } if errcode == UNRECOGNIZED => {
                 format!("This server does not offer that request ({message}).")
             }
             // Synapse's own 500 is a Matrix error: M_UNKNOWN, "Internal server error".
@@ -181,7 +199,7 @@ impl ApiError {
                 "Use an account that is a server admin on this homeserver."
             }
             ApiError::Matrix { status: 429, .. } => "Wait a moment, then try again.",
-            ApiError::Matrix { errcode, .. } if errcode == "M_UNRECOGNIZED" => {
+            ApiError::Matrix { errcode, .. } if errcode == UNRECOGNIZED => {
                 "The server may run an older Synapse, or a proxy may not forward /_synapse/admin."
             }
             ApiError::Matrix { status, .. } | ApiError::Http { status, .. } if *status >= 500 => {

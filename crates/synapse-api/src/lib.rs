@@ -26,4 +26,4 @@ pub mod signin;
 pub mod version;
 
 pub use error::ApiError;
-pub use request::{Endpoint, Method, Request};
+pub use request::{Answer, Endpoint, Method, Request};

@@ -52,6 +52,18 @@ impl Encoding {
     }
 }
 
+/// What the caller reads of a successful answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Answer {
+    /// The body as text (JSON, for every API call).
+    #[default]
+    Text,
+    /// The body kept by the transport, given as a local URL to it (in the browser a
+    /// `blob:` URL): media shown in the page, which `<img src>` cannot fetch with the
+    /// token. Only a 200 answer is kept so; any other is read as text, to explain it.
+    ObjectUrl,
+}
+
 /// One HTTP request, ready to send: the path is already percent-encoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
@@ -63,6 +75,7 @@ pub struct Request {
     pub body: Option<String>,
     pub encoding: Encoding,
     pub auth: Auth,
+    pub answer: Answer,
 }
 
 impl Request {
@@ -73,6 +86,15 @@ impl Request {
             body: None,
             encoding: Encoding::Json,
             auth: Auth::Bearer,
+            answer: Answer::Text,
+        }
+    }
+
+    /// A GET whose answer is kept as a local URL (`Answer::ObjectUrl`).
+    pub fn object_url(path: String) -> Self {
+        Self {
+            answer: Answer::ObjectUrl,
+            ..Self::get(path)
         }
     }
 
@@ -84,6 +106,7 @@ impl Request {
             body: Some(serde_json::to_string(body).unwrap_or_else(|_| "{}".into())),
             encoding: Encoding::Json,
             auth: Auth::Bearer,
+            answer: Answer::Text,
         }
     }
 
@@ -106,6 +129,7 @@ impl Request {
             body: Some(body),
             encoding: Encoding::Form,
             auth: Auth::Anonymous,
+            answer: Answer::Text,
         }
     }
 

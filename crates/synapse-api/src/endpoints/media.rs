@@ -389,8 +389,12 @@ impl Endpoint for PurgeRemoteMediaCache {
 
 /// `/_matrix/client/v1/media/thumbnail/<server>/<id>?width=&height=&method=scale`: the
 /// only thumbnail path that serves authenticated media (it needs the Bearer header, so
-/// it is fetched into a blob URL: `<img src>` cannot carry the header).
-pub fn thumbnail_path(uri: &MxcUri, width: u32, height: u32) -> String {
+/// its answer is kept as a local URL: `<img src>` cannot carry the header).
+pub fn thumbnail(uri: &MxcUri, width: u32, height: u32) -> Request {
+    Request::object_url(thumbnail_path(uri, width, height))
+}
+
+fn thumbnail_path(uri: &MxcUri, width: u32, height: u32) -> String {
     let path = build(&[
         Part::Fixed("_matrix/client/v1/media/thumbnail"),
         Part::Data(uri.server_name().as_str()),
@@ -560,11 +564,14 @@ mod tests {
     }
 
     #[test]
-    fn thumbnails_use_the_authenticated_path() {
+    fn thumbnails_use_the_authenticated_path_and_are_kept_as_local_urls() {
+        let request = thumbnail(&uri("mxc://test.local/abc"), 96, 64);
         assert_eq!(
-            thumbnail_path(&uri("mxc://test.local/abc"), 96, 64),
+            request.path,
             "/_matrix/client/v1/media/thumbnail/test.local/abc?width=96&height=64&method=scale"
         );
+        assert_eq!(request.answer, crate::Answer::ObjectUrl);
+        assert_eq!(request.auth, crate::request::Auth::Bearer);
     }
 
     #[test]
