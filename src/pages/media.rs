@@ -16,8 +16,8 @@ use synapse_api::endpoints::rooms::{RoomDetails, RoomDetailsResponse};
 use synapse_api::endpoints::users::ListUsers;
 use synapse_api::ids::{MxcUri, RoomId, UserId};
 use synapse_api::media::{format_size, visible_rows, MediaRow};
-use synapse_api::older_media::room_media_rows;
 use synapse_api::path::segment;
+use synapse_api::room_media::room_page_rows;
 use synapse_api::ApiError;
 
 use crate::api::{use_api, Api};
@@ -45,8 +45,6 @@ const WINDOW_BUFFER: usize = 8;
 
 /// Page sizes offered for a user's list; the first is the default.
 const PAGE_SIZES: [u32; 4] = [50, 100, 500, 1000];
-/// A room's list is not paginated by Synapse; details are fetched for this many.
-const ROOM_DETAILS_LIMIT: usize = 200;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum FindBy {
@@ -308,29 +306,18 @@ async fn load(
                 })
                 .await?;
             let uris = api.send(&RoomMedia { room_id }).await?.uris();
-            let mut note = None;
-            if uris.is_empty() && details.encryption.is_some() {
-                note = Some("This room is encrypted: the server cannot read which files its messages use, so it lists none.".into());
-            } else if uris.len() > ROOM_DETAILS_LIMIT {
-                note = Some(format!("The room lists {} files; details are shown for the first {ROOM_DETAILS_LIMIT}.", uris.len()));
-            }
+            let note = (uris.is_empty() && details.encryption.is_some()).then(|| {
+                "This room is encrypted: the server cannot read which files its messages use, so it lists none.".into()
+            });
             let total = uris.len() as u64;
-            let shown: Vec<MxcUri> = uris.into_iter().take(ROOM_DETAILS_LIMIT).collect();
-            let mut rows = Vec::new();
-            for uri in &shown {
-                rows.push(match api.send(&MediaInfo { uri: uri.clone() }).await {
-                    Ok(info) => MediaRow::from_details(uri.clone(), info.media_info, &server_name),
-                    // Before 1.140 there is no media info by id: the room's events and
-                    // the senders' media lists hold the same details.
-                    Err(e) if e.is_unrecognized() => {
-                        rows =
-                            room_media_rows(&api, &details.room_id, &shown, &server_name).await?;
-                        break;
-                    }
-                    Err(e) if e.is_not_found() => MediaRow::bare(uri.clone(), &server_name, true),
-                    Err(e) => return Err(e),
-                });
-            }
+            // Synapse lists a room's files in one answer: the page is cut here, and only
+            // its files' details are asked for.
+            let start = usize::try_from(paging.from)
+                .unwrap_or(usize::MAX)
+                .min(uris.len());
+            let end = start.saturating_add(paging.limit as usize).min(uris.len());
+            let rows =
+                room_page_rows(&api, &details.room_id, &uris[start..end], &server_name).await?;
             Ok(Listing {
                 rows,
                 total: Some(total),
@@ -421,6 +408,8 @@ fn MediaResults(
         .map(|s| s.server_name().to_owned())
         .unwrap_or_default();
     let is_user = matches!(target, Target::User(_));
+    // A user's list and a room's are paged; one file is not.
+    let pageable = !matches!(target, Target::File(_));
     let page = RwSignal::new(0u64);
     let page_size = RwSignal::new(PAGE_SIZES[0]);
     let order = RwSignal::new(MediaOrder::Created);
@@ -479,8 +468,9 @@ fn MediaResults(
     view! {
         <section class="card" aria-labelledby="list-heading">
             <h2 id="list-heading">"Files"</h2>
-            <Show when=move || is_user>
+            <Show when=move || pageable>
                 <div class="sort">
+                    <Show when=move || is_user>
                     <label for="media-order">"Sort by"</label>
                     <select id="media-order" on:change=move |ev| {
                         order.set(match event_target_value(&ev).as_str() {
@@ -503,6 +493,7 @@ fn MediaResults(
                         <option value="desc">"Newest / largest first"</option>
                         <option value="asc">"Oldest / smallest first"</option>
                     </select>
+                    </Show>
                     <label for="media-page-size">"Per page"</label>
                     <select id="media-page-size" on:change=move |ev| {
                         page_size.set(event_target_value(&ev).parse().unwrap_or(PAGE_SIZES[0]));
@@ -541,7 +532,9 @@ fn MediaResults(
                                 Target::User(user) => Some(Everything::User { user, files }),
                                 Target::File(_) => None,
                             };
-                            let select_all = Callback::new(move |()| {
+                            // A user's whole list can be selected; a room's files are acted on
+                            // all at once by the room-wide actions above the list.
+                            let select_all = is_user.then(|| Callback::new(move |()| {
                                 if let Target::User(user) = target.get_value() {
                                     let server_name = api.auth().current().map(|s| s.server_name().to_owned()).unwrap_or_default();
                                     leptos::task::spawn_local(async move {
@@ -551,10 +544,10 @@ fn MediaResults(
                                         }
                                     });
                                 }
-                            });
+                            }));
                             view! {
                                 {scope.filter(|_| files > 0).map(|scope| view! { <AllMediaActions scope on_done=move |()| listing.refetch() message=outcome /> })}
-                                <MediaTable found page shown page_size=page_size.get_untracked() is_user request selection select_all />
+                                <MediaTable found page shown page_size=page_size.get_untracked() pageable request selection select_all />
                             }
                             .into_any()
                         }
@@ -575,17 +568,17 @@ fn MediaTable(
     shown: u64,
     /// Items per page.
     page_size: u32,
-    /// Paging applies (user lists only).
-    is_user: bool,
+    /// Paging applies (a user's or a room's list).
+    pageable: bool,
     /// Asks for an action on a row.
     request: impl Fn(MediaRow, MediaAction) + Clone + Send + Sync + 'static,
     /// The selected rows.
     selection: Selection,
-    /// Selects every item of the list, on every page.
-    select_all: Callback<()>,
+    /// Selects every item of the list, on every page (a user's list).
+    select_all: Option<Callback<()>>,
 ) -> impl IntoView {
     let total = found.total.unwrap_or(found.rows.len() as u64);
-    let paged = is_user && total > u64::from(page_size);
+    let paged = pageable && total > u64::from(page_size);
     let has_rows = !found.rows.is_empty();
     let rows = found.rows;
     let page_keys: Vec<(String, MediaRow)> = rows
@@ -663,11 +656,11 @@ fn MediaTable(
     view! {
         <p data-testid="media-summary">{summary}</p>
         {found.note.map(|note| view! { <p class="notice">{note}</p> })}
-        <Show when=move || paged>
+        {select_all.filter(|_| paged).map(|select_all| view! {
             <button type="button" on:click=move |_| select_all.run(())>
-                {format!("Select all {total} files in the list")}
+                {format!("Select all {} files in the list", thousands(total))}
             </button>
-        </Show>
+        })}
         <Show when=move || has_rows>
             <table class="media" class:windowed=windowed aria-rowcount=total_rows + 1 data-total=total_rows>
                 <thead>

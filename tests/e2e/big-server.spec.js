@@ -93,13 +93,38 @@ test('the seeded big uploader\'s files page forward, back and to the end, saying
   await expect(rows.first()).toBeInViewport();
 });
 
-test('a seeded room\'s media list holds every file its messages name', async ({ page }) => {
+test('a seeded room\'s media list pages through every file its messages name, each with its details', async ({ page }) => {
   const room = seeded.media_room;
   const media = await asAdmin('GET', `/_synapse/admin/v1/room/${encodeURIComponent(room)}/media`);
-  const count = media.json.local.length + media.json.remote.length;
+  const uris = [...media.json.local, ...media.json.remote];
+  const count = uris.length;
   expect(count).toBeGreaterThanOrEqual(SIZE.mediaRoomMessages * 0.9);
+  const fmt = (n) => n.toLocaleString('en-US');
   await open(page, `/media?room=${encodeURIComponent(room)}`);
-  await expect(page.getByTestId('media-summary')).toContainText(`${count.toLocaleString('en-US')} file(s).`, { timeout: 30_000 });
+  await expect(page.getByTestId('media-summary')).toContainText(`${fmt(count)} file(s).`, { timeout: 30_000 });
+  // Synapse lists a room's files in one answer; the console pages it (50 by default).
+  const pager = page.getByRole('navigation', { name: 'Files pages' });
+  const pages = Math.ceil(count / 50);
+  await expect(pager).toContainText(`Files 1–50 of ${fmt(count)} (page 1 of ${pages})`);
+  const rows = page.locator('table.media tbody tr[aria-rowindex]');
+  await expect(rows.first()).toContainText(uris[0]);
+  await pager.getByRole('button', { name: 'Last page' }).click();
+  await expect(pager).toContainText(`Files ${fmt((pages - 1) * 50 + 1)}–${fmt(count)} of ${fmt(count)} (page ${pages} of ${pages})`);
+  await expect(rows).toHaveCount(count - (pages - 1) * 50);
+  await expect(rows.first()).toContainText(uris[(pages - 1) * 50]);
+  await page.screenshot({ path: '.work/e2e/results/big-server-room-last-page.png' });
+  // Every file on the last page has its details (its size), not a bare id.
+  for (const text of await rows.allInnerTexts()) expect(text).toMatch(/\d (bytes?|KiB|MiB|GiB)/);
+  // And its actions: protect a file of the last page, checked through the API.
+  const target = rows.filter({ has: page.getByRole('button', { name: /^Protect / }) }).first();
+  const text = await target.innerText();
+  const uri = uris.slice((pages - 1) * 50).find((u) => text.includes(u));
+  expect(uri, 'the row names its file').toBeTruthy();
+  await target.getByRole('button', { name: /^Protect / }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'is protected.' })).toBeVisible();
+  const [server, id] = uri.replace('mxc://', '').split('/');
+  const info = await asAdmin('GET', `/_synapse/admin/v1/media/${server}/${id}`);
+  expect(info.json.media_info.safe_from_quarantine).toBeTruthy();
 });
 
 test('the purge preview of the seeded big room counts what the database holds before the cut', async ({ page }) => {

@@ -21,6 +21,7 @@ pub mod purge;
 pub mod reclaim;
 pub mod request;
 pub mod retry;
+pub mod room_media;
 pub mod session;
 pub mod signin;
 pub mod version;
