@@ -56,9 +56,6 @@ impl Api {
         decode(raw.status, &raw.body)
     }
 
-    /// The part of [`Api::send`] that does not depend on the endpoint. It is not
-    /// generic, so its state machine is compiled once instead of once per endpoint
-    /// (that cost about 4 KB of wasm per endpoint).
     /// Sends a request whose answer is kept as a local URL (`Answer::ObjectUrl`): the
     /// same path as every call (session, refresh, retries, a 401 ends the session).
     pub async fn object_url(&self, request: Request) -> Result<String, ApiError> {
@@ -70,6 +67,9 @@ impl Api {
         }
     }
 
+    /// The part of [`Api::send`] that does not depend on the endpoint. It is not
+    /// generic, so its state machine is compiled once instead of once per endpoint
+    /// (that cost about 4 KB of wasm per endpoint).
     async fn send_request(&self, request: Request) -> Result<RawResponse, ApiError> {
         let mut session = self.auth.current().ok_or_else(ApiError::not_signed_in)?;
         if session

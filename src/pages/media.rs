@@ -562,7 +562,7 @@ fn MediaResults(
 fn MediaTable(
     /// The loaded list.
     found: Listing,
-    /// The page asked for (user lists).
+    /// The page asked for (a user's or a room's list).
     page: RwSignal<u64>,
     /// The page `found` is.
     shown: u64,
