@@ -41,7 +41,7 @@ async function quarantineAll(browser, web, server, user, { at = '', homeserver }
   await page.getByLabel('Select all on this page').check();
   await page.getByRole('button', { name: 'Quarantine selected', exact: true }).click();
   const t0 = Date.now();
-  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: `Quarantine ${FILES} files` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: `Quarantine ${FILES} files` }).click();
   await page.getByRole('status').filter({ hasText: `${FILES} quarantined.` }).waitFor({ timeout: 300_000 });
   const ms = Date.now() - t0;
   await context.close();

@@ -28,19 +28,17 @@ if [ "${SIZE_FLAGS:-1}" = 1 ]; then
   export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
   SIZE_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
 fi
-# The console is built with Leptos's erase_components (every component's view becomes
-# an AnyView): 10 % less wasm for the console, 3 % more for the small sign-in page, so
-# only the console has it. Different flags, so a target directory of its own (else
-# each bundle's build would rebuild the other's dependencies).
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$SIZE_RUSTFLAGS --cfg erase_components" \
-  CARGO_TARGET_DIR="$PWD/target/console" \
-  trunk build --release=true --minify=true --dist "$DIST" --public-url "$PUBLIC_URL"
+# Built with Leptos's erase_components (every component's view becomes an AnyView):
+# 10 % less wasm for the console. The sign-in bundle has no Leptos code (src/sign_in/),
+# so it takes the same flags and target directory, and reuses every compiled dependency.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$SIZE_RUSTFLAGS --cfg erase_components"
+export CARGO_TARGET_DIR="$PWD/target/console"
+trunk build --release=true --minify=true --dist "$DIST" --public-url "$PUBLIC_URL"
 # The sign-in bundle, built aside: assemble.mjs takes its script and wasm into $DIST,
 # next to the console's, and has index.html's boot.js start one or the other.
 SIGN_IN_BUILD="$PWD/.work/signin-build"
 rm -rf "$SIGN_IN_BUILD"
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$SIZE_RUSTFLAGS" \
-  trunk build signin.html --release=true --minify=true --dist "$SIGN_IN_BUILD" --public-url "$PUBLIC_URL"
+trunk build signin.html --release=true --minify=true --dist "$SIGN_IN_BUILD" --public-url "$PUBLIC_URL"
 rm -rf "$DIST/signin"
 node scripts/assemble.mjs "$DIST" "$SIGN_IN_BUILD"
 

@@ -1,38 +1,21 @@
 //! Loading `config.json` from next to `index.html`, and saying what is wrong with it.
 
-use leptos::prelude::*;
-use synapse_api::client::send_request;
+use synapse_api::client::{send_request, Transport};
 use synapse_api::config::{Config, ConfigProblem};
 use synapse_api::Request;
 
-use crate::api::Api;
 use crate::navigation;
 
-/// The deployment's config once loaded: `Ok(default)` when there is no file, `Err`
-/// when there is one that cannot be used (sign-in then stays closed: see `Config`).
-/// `None` while it loads.
-pub type ConfigState = RwSignal<Option<Result<Config, ConfigProblem>>>;
-
-/// Starts loading the config. A plain task and signal rather than a LocalResource:
-/// this runs on the sign-in page, the first visit's whole download, where Leptos's
-/// async resources cost 8 KB of gzip (README, Measured).
-pub fn load(api: Api) -> ConfigState {
-    let state = RwSignal::new(None);
-    leptos::task::spawn_local(async move {
-        let request = Request::get(String::new()).anonymous();
-        // Next to the console's index.html, also when asked from the sign-in page.
-        let url = navigation::app_url("config.json");
-        let loaded = match send_request(api.transport().as_ref(), url, &request, None).await {
-            Ok(raw) => Config::from_response(raw.status, &raw.body),
-            Err(_) => Err(ConfigProblem::Unreachable),
-        };
-        state.set(Some(loaded));
-    });
-    state
-}
-
-pub fn use_config() -> ConfigState {
-    expect_context::<ConfigState>()
+/// The deployment's config: `Ok(default)` when there is no file, `Err` when there is
+/// one that cannot be used (sign-in then stays closed: see `Config`).
+pub async fn fetch(transport: &dyn Transport) -> Result<Config, ConfigProblem> {
+    let request = Request::get(String::new()).anonymous();
+    // Next to the console's index.html, also when asked from the sign-in page.
+    let url = navigation::app_url("config.json");
+    match send_request(transport, url, &request, None).await {
+        Ok(raw) => Config::from_response(raw.status, &raw.body),
+        Err(_) => Err(ConfigProblem::Unreachable),
+    }
 }
 
 /// What a person reads when the config stops sign-in: the problem, then the fix.

@@ -4,6 +4,7 @@
 //! `synapse_api::client::send`, the one path every request takes.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use synapse_api::client::{LocalFuture, Transport};
@@ -13,17 +14,17 @@ use synapse_api::{Answer, ApiError, Method, Request};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::rate_limit::RateLimitWaits;
+use crate::rate_limit::WaitReport;
 
 /// `fetch` with default credentials mode and only the headers Synapse's CORS allows
 /// (Authorization, Content-Type): anything more fails cross-origin.
 pub struct BrowserTransport {
     /// Where rate-limit waits are reported, for the person to see.
-    waits: RateLimitWaits,
+    waits: Rc<dyn WaitReport>,
 }
 
 impl BrowserTransport {
-    pub fn new(waits: RateLimitWaits) -> Self {
+    pub fn new(waits: Rc<dyn WaitReport>) -> Self {
         watch_policy_blocks();
         Self { waits }
     }
@@ -132,7 +133,7 @@ impl Transport for BrowserTransport {
     }
 
     fn sleep(&self, ms: u64) -> LocalFuture<'static, ()> {
-        let waits = self.waits;
+        let waits = self.waits.clone();
         Box::pin(async move {
             waits.begin(ms);
             sleep(ms).await;

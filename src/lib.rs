@@ -13,6 +13,7 @@ mod pages;
 mod purge_tracker;
 mod rate_limit;
 mod session;
+mod sign_in;
 mod storage;
 mod time;
 
@@ -26,9 +27,9 @@ pub use api::{use_api, Api};
 pub use components::reclaim_record::{keep as keep_reclaim, Keeping};
 pub use components::shell::Shell;
 pub use http::sleep;
-pub use pages::sign_in::SignInForm;
 pub use purge_tracker::{PollEnv, PurgeTracker};
 pub use session::Auth;
+pub use sign_in::mount_form as mount_sign_in_form;
 
 /// A value that is not `Send` (an `Rc`, a JS closure), kept in Leptos's thread-local
 /// reactive arena: Leptos's own storage type, nothing to do with the browser's web
@@ -49,10 +50,11 @@ pub fn start_console() {
     leptos::mount::mount_to_body(App);
 }
 
-/// Mounts the sign-in page on `<body>` (the `signin` binary, a smaller wasm).
+/// Puts the sign-in page in `<body>` (the `signin` binary, a smaller wasm without
+/// Leptos: see `sign_in`).
 pub fn start_sign_in() {
     log_panics();
-    leptos::mount::mount_to_body(pages::sign_in::SignInApp);
+    sign_in::start();
 }
 
 #[component]
@@ -61,7 +63,7 @@ pub fn App() -> impl IntoView {
     provide_context(auth);
     let waits = rate_limit::RateLimitWaits::new();
     provide_context(waits);
-    let api = Api::new(auth, Rc::new(http::BrowserTransport::new(waits)));
+    let api = Api::new(auth, Rc::new(http::BrowserTransport::new(Rc::new(waits))));
     provide_context(api);
     let tracker = PurgeTracker::new(api, PollEnv::browser());
     provide_context(tracker);

@@ -1,4 +1,5 @@
-//! The signed-in session as a reactive context, mirrored into sessionStorage.
+//! The signed-in session: a reactive context for the console, mirrored into
+//! sessionStorage, and the plain reads and writes the sign-in page makes there.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -53,15 +54,8 @@ impl Auth {
     /// boot.js starts the console whenever the key is there, so a stale value left in
     /// place would bounce between the console and sign-in.
     pub fn load() -> Self {
-        let stored = storage::read(Key::Session).and_then(|json| {
-            let session = Session::from_json(&json);
-            if session.is_none() {
-                storage::remove(Key::Session);
-            }
-            session
-        });
         Self {
-            session: RwSignal::new(stored),
+            session: RwSignal::new(stored_session()),
             not_kept: RwSignal::new(None),
         }
     }
@@ -81,24 +75,6 @@ impl Auth {
     /// The session now; `None` when signed out (or once this context is disposed).
     pub fn current(&self) -> Option<Session> {
         self.session.try_get_untracked().flatten()
-    }
-
-    /// Keeps a new session; one the tab cannot keep is refused (the console reads it
-    /// from sessionStorage).
-    pub fn signed_in(&self, session: Session) -> Result<(), NotKept> {
-        storage::write(Key::Session, &session.to_json())?;
-        storage::remove(Key::Notice);
-        let last = LastSignIn {
-            homeserver: session.homeserver.to_string(),
-            user: session.user_id.to_string(),
-        };
-        // Best effort: it only fills the form in again after an expiry.
-        let _ = storage::write(
-            Key::LastSignIn,
-            &serde_json::to_string(&last).unwrap_or_default(),
-        );
-        self.session.set(Some(session));
-        Ok(())
     }
 
     /// The same session with new tokens (an OAuth refresh). If the tab cannot keep
@@ -142,6 +118,35 @@ impl Auth {
 
 /// Best effort: if the tab cannot keep it, the sign-in page shows no notice, and the
 /// person is on the sign-in page all the same.
+/// The session this tab holds, if it reads as one (one that does not is removed).
+pub fn stored_session() -> Option<Session> {
+    storage::read(Key::Session).and_then(|json| {
+        let session = Session::from_json(&json);
+        if session.is_none() {
+            storage::remove(Key::Session);
+        }
+        session
+    })
+}
+
+/// Keeps a new session in this tab (the sign-in page's last step), with the form's
+/// prefill for next time; one the tab cannot keep is refused (the console reads it
+/// from sessionStorage).
+pub fn keep_signed_in(session: &Session) -> Result<(), NotKept> {
+    storage::write(Key::Session, &session.to_json())?;
+    storage::remove(Key::Notice);
+    let last = LastSignIn {
+        homeserver: session.homeserver.to_string(),
+        user: session.user_id.to_string(),
+    };
+    // Best effort: it only fills the form in again after an expiry.
+    let _ = storage::write(
+        Key::LastSignIn,
+        &serde_json::to_string(&last).unwrap_or_default(),
+    );
+    Ok(())
+}
+
 fn set_notice(notice: Notice) {
     let _ = storage::write(
         Key::Notice,

@@ -5,10 +5,8 @@ mod common;
 
 use std::rc::Rc;
 
-use common::{clear_session_storage, FakeTransport};
-use leptos::prelude::*;
+use common::{clear_session_storage, yield_now, FakeTransport};
 use synapse_api::config::Config;
-use synapse_console::{Api, Auth, SignInForm};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -19,18 +17,28 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Mounts the sign-in form in a fresh container; keep the handle alive.
-fn mount_form(transport: Rc<FakeTransport>) -> (impl Drop, HtmlElement) {
+/// Puts the sign-in form in a fresh container.
+fn mount_form(transport: Rc<FakeTransport>) -> HtmlElement {
     clear_session_storage();
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
-    let handle = leptos::mount::mount_to(container.clone(), move || {
-        let auth = Auth::with(None);
-        provide_context(auth);
-        provide_context(Api::new(auth, transport));
-        view! { <SignInForm config=Config::default() /> }
-    });
-    (handle, container)
+    synapse_console::mount_sign_in_form(&container, transport, Config::default());
+    container
+}
+
+/// Lets the page's tasks run until the form stops changing (the fake transport
+/// answers at once, so a few turns of the event loop are enough).
+async fn settle(root: &HtmlElement) {
+    let mut before = root.inner_html();
+    for _ in 0..50 {
+        yield_now().await;
+        let now = root.inner_html();
+        if now == before {
+            return;
+        }
+        before = now;
+    }
+    panic!("the form never settled");
 }
 
 fn input(root: &HtmlElement, id: &str) -> HtmlInputElement {
@@ -83,9 +91,7 @@ async fn submit(root: &HtmlElement) {
         .unwrap()
         .unchecked_into();
     button.click();
-    for _ in 0..10 {
-        leptos::task::tick().await;
-    }
+    settle(root).await;
 }
 
 fn stored_session() -> Option<String> {
@@ -107,9 +113,7 @@ async fn leave_homeserver(root: &HtmlElement) {
     init.set_bubbles(true);
     let event = web_sys::FocusEvent::new_with_focus_event_init_dict("focusout", &init).unwrap();
     input(root, "homeserver").dispatch_event(&event).unwrap();
-    for _ in 0..10 {
-        leptos::task::tick().await;
-    }
+    settle(root).await;
 }
 
 fn buttons(root: &HtmlElement) -> Vec<String> {
@@ -129,7 +133,7 @@ async fn a_server_that_delegates_to_mas_offers_oauth_and_the_token_not_the_passw
             r#"{"issuer":"http://127.0.0.1:8090/","authorization_endpoint":"http://127.0.0.1:8090/authorize","token_endpoint":"http://127.0.0.1:8090/oauth2/token","registration_endpoint":"http://127.0.0.1:8090/oauth2/registration"}"#,
         ),
     ]);
-    let (_handle, root) = mount_form(transport.clone());
+    let root = mount_form(transport.clone());
     type_into(&root, "homeserver", "http://127.0.0.1:8008");
     leave_homeserver(&root).await;
     assert_eq!(
@@ -159,7 +163,7 @@ async fn each_single_sign_on_provider_is_a_button_named_for_it() {
         (404, NOT_FOUND),
         (404, NOT_FOUND),
     ]);
-    let (_handle, root) = mount_form(transport.clone());
+    let root = mount_form(transport.clone());
     type_into(&root, "homeserver", "http://127.0.0.1:8008");
     leave_homeserver(&root).await;
     assert_eq!(
@@ -181,7 +185,7 @@ async fn each_single_sign_on_provider_is_a_button_named_for_it() {
 #[wasm_bindgen_test]
 async fn empty_form_shows_a_message_per_field_and_sends_nothing() {
     let transport = FakeTransport::new(&[]);
-    let (_handle, root) = mount_form(transport.clone());
+    let root = mount_form(transport.clone());
     submit(&root).await;
     assert!(error_of(&root, "homeserver").starts_with("Enter your homeserver"));
     assert!(error_of(&root, "user").starts_with("Enter your user name"));
@@ -201,9 +205,9 @@ async fn empty_form_shows_a_message_per_field_and_sends_nothing() {
 #[wasm_bindgen_test]
 async fn malformed_homeserver_and_token_are_refused_before_any_request() {
     let transport = FakeTransport::new(&[]);
-    let (_handle, root) = mount_form(transport.clone());
+    let root = mount_form(transport.clone());
     click_radio(&root, "A pasted access token");
-    leptos::task::tick().await;
+    settle(&root).await;
     type_into(&root, "homeserver", "ftp://matrix.example.org");
     type_into(&root, "token", "Bearer syt_abc");
     submit(&root).await;
@@ -219,7 +223,7 @@ async fn malformed_homeserver_and_token_are_refused_before_any_request() {
 #[wasm_bindgen_test]
 async fn an_unreachable_server_is_explained_at_the_homeserver_field() {
     let transport = FakeTransport::new(&[(0, "")]);
-    let (_handle, root) = mount_form(transport.clone());
+    let root = mount_form(transport.clone());
     type_into(&root, "homeserver", "http://127.0.0.1:9");
     type_into(&root, "user", "admin");
     type_into(&root, "password", "secret");
@@ -256,9 +260,9 @@ async fn a_non_admin_is_refused_and_nothing_is_stored() {
             r#"{"errcode":"M_FORBIDDEN","error":"You are not a server admin"}"#,
         ),
     ]);
-    let (_handle, root) = mount_form(transport.clone());
+    let root = mount_form(transport.clone());
     click_radio(&root, "A pasted access token");
-    leptos::task::tick().await;
+    settle(&root).await;
     type_into(&root, "homeserver", "http://127.0.0.1:8008");
     type_into(&root, "token", "syt_alice");
     submit(&root).await;
@@ -287,7 +291,7 @@ async fn a_wrong_password_is_explained_at_the_password_field() {
             r#"{"errcode":"M_FORBIDDEN","error":"Invalid username or password"}"#,
         ),
     ]);
-    let (_handle, root) = mount_form(transport.clone());
+    let root = mount_form(transport.clone());
     type_into(&root, "homeserver", "http://127.0.0.1:8008");
     type_into(&root, "user", "admin");
     type_into(&root, "password", "wrong");

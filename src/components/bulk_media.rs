@@ -9,6 +9,8 @@ use synapse_api::ids::UserId;
 use synapse_api::media::{format_size, progress_of, run_bulk, BulkProgress, MediaRow};
 
 use crate::api::use_api;
+use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::media_outcome::MediaOutcome;
 
 /// Requests in flight at once during a bulk action: enough to be quick, few enough not
 /// to crowd a busy server.
@@ -161,16 +163,21 @@ pub fn BulkBar(
                 MediaAction::Delete => format!("Delete {what} from the server's disk, with their thumbnails. Protected and quarantined files are deleted too. This cannot be undone."),
                 _ => format!("Quarantine {what}: nobody can download them any more, and identical copies are quarantined too."),
             };
+            let effect = format!("{} {n} files", action_label(action));
             view! {
-                <div class="confirm" role="group" aria-label="Confirm">
+                <ConfirmDialog
+                    title=format!("{effect}?")
+                    confirm=effect
+                    busy=run.pending()
+                    // The dialog goes as the run starts: its progress and Cancel are on the page.
+                    on_confirm=Callback::new(move |()| {
+                        confirming.set(None);
+                        run.dispatch((action, selected_rows()));
+                    })
+                    on_cancel=Callback::new(move |()| confirming.set(None))
+                >
                     <p>{text}</p>
-                    <div class="actions">
-                        <button type="button" class="danger" disabled=move || run.pending().get() on:click=move |_| { run.dispatch((action, selected_rows())); }>
-                            {format!("{} {n} files", action_label(action))}
-                        </button>
-                        <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                    </div>
-                </div>
+                </ConfirmDialog>
             }
         })}
         <Show when=move || run.pending().get()>
@@ -214,6 +221,14 @@ pub enum Everything {
     },
 }
 
+/// What is done to everything at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WholeAction {
+    Quarantine,
+    /// A user's only.
+    Delete,
+}
+
 /// Quarantine (or, for a user, delete) everything, through Synapse's own endpoints.
 #[component]
 pub fn AllMediaActions(
@@ -224,32 +239,34 @@ pub fn AllMediaActions(
     on_done: Callback<()>,
     /// Where the outcome is told: the page's status region, which outlives this
     /// component (the reload after the action replaces it).
-    message: RwSignal<Option<Result<String, String>>>,
+    message: RwSignal<Option<MediaOutcome>>,
 ) -> impl IntoView {
     let api = use_api();
-    let confirming = RwSignal::new(None::<bool>); // Some(true): delete, Some(false): quarantine
+    let confirming = RwSignal::new(None::<WholeAction>);
     let deleted_so_far = RwSignal::new(0u64);
     let scope = StoredValue::new(scope);
     let (whose, files, is_user) = scope.with_value(|s| match s {
         Everything::Room { room, files } => (format!("room {room}"), *files, false),
         Everything::User { user, files } => (user.to_string(), *files, true),
     });
-    let run = Action::new_local(move |delete: &bool| {
-        let delete = *delete;
+    let run = Action::new_local(move |whole: &WholeAction| {
+        let delete = *whole == WholeAction::Delete;
         async move {
             let result = match (scope.get_value(), delete) {
                 (Everything::Room { room, .. }, _) => api
                     .send(&QuarantineAll::Room(room))
                     .await
-                    .map(|q| format!("The server quarantined {} file(s).", q.num_quarantined)),
-                (Everything::User { user, .. }, false) => {
-                    api.send(&QuarantineAll::User(user)).await.map(|q| {
-                        format!(
-                            "The server quarantined {} file(s) newly.",
-                            q.num_quarantined
-                        )
-                    })
-                }
+                    .map(|q| MediaOutcome::QuarantinedAll {
+                        count: q.num_quarantined,
+                        newly: false,
+                    }),
+                (Everything::User { user, .. }, false) => api
+                    .send(&QuarantineAll::User(user))
+                    .await
+                    .map(|q| MediaOutcome::QuarantinedAll {
+                        count: q.num_quarantined,
+                        newly: true,
+                    }),
                 (Everything::User { user, .. }, true) => {
                     deleted_so_far.set(0);
                     let mut outcome = Ok(());
@@ -268,17 +285,12 @@ pub fn AllMediaActions(
                             }
                         }
                     }
-                    outcome.map(|()| {
-                        format!(
-                            "Deleted {} file(s); none is left.",
-                            deleted_so_far.get_untracked()
-                        )
+                    outcome.map(|()| MediaOutcome::DeletedAll {
+                        count: deleted_so_far.get_untracked(),
                     })
                 }
             };
-            message.set(Some(
-                result.map_err(|e| format!("{} {}", e.summary(), e.next_step())),
-            ));
+            message.set(Some(result.unwrap_or_else(MediaOutcome::AllFailed)));
             confirming.set(None);
             on_done.run(());
         }
@@ -286,30 +298,38 @@ pub fn AllMediaActions(
     let whose_q = whose.clone();
     view! {
         <div class="actions all-actions">
-            <button type="button" disabled=move || run.pending().get() on:click=move |_| confirming.set(Some(false))>
+            <button type="button" disabled=move || run.pending().get() on:click=move |_| confirming.set(Some(WholeAction::Quarantine))>
                 {if is_user { format!("Quarantine all media of {whose}") } else { "Quarantine all media in this room".to_owned() }}
             </button>
             <Show when=move || is_user>
-                <button type="button" class="danger" disabled=move || run.pending().get() on:click=move |_| confirming.set(Some(true))>
+                <button type="button" class="danger" disabled=move || run.pending().get() on:click=move |_| confirming.set(Some(WholeAction::Delete))>
                     {format!("Delete all media of {whose_q}")}
                 </button>
             </Show>
         </div>
-        {move || confirming.get().map(|delete| {
-            let text = if delete {
-                format!("Delete all {files} file(s) of {whose}. Protected files are deleted too. This cannot be undone.")
-            } else {
-                format!("Quarantine all {files} file(s) of {whose}. Protected files are skipped; identical copies elsewhere are quarantined too.")
+        {move || confirming.get().map(|whole| {
+            let text = match whole {
+                WholeAction::Delete => format!("Delete all {files} file(s) of {whose}. Protected files are deleted too. This cannot be undone."),
+                WholeAction::Quarantine => format!("Quarantine all {files} file(s) of {whose}. Protected files are skipped; identical copies elsewhere are quarantined too."),
             };
-            let button = if delete { format!("Delete all {files} files") } else { format!("Quarantine all {files} files") };
+            let effect = match whole {
+                WholeAction::Delete => format!("Delete all {files} files"),
+                WholeAction::Quarantine => format!("Quarantine all {files} files"),
+            };
             view! {
-                <div class="confirm" role="group" aria-label="Confirm">
+                <ConfirmDialog
+                    title=format!("{effect}?")
+                    confirm=effect
+                    busy=run.pending()
+                    // The dialog goes as the run starts: its progress is told on the page.
+                    on_confirm=Callback::new(move |()| {
+                        confirming.set(None);
+                        run.dispatch(whole);
+                    })
+                    on_cancel=Callback::new(move |()| confirming.set(None))
+                >
                     <p>{text}</p>
-                    <div class="actions">
-                        <button type="button" class="danger" disabled=move || run.pending().get() on:click=move |_| { run.dispatch(delete); }>{button}</button>
-                        <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                    </div>
-                </div>
+                </ConfirmDialog>
             }
         })}
         <Show when=move || run.pending().get() && deleted_so_far.get() != 0>

@@ -16,6 +16,7 @@ use synapse_api::reclaim::{
 use synapse_api::ApiError;
 
 use crate::api::use_api;
+use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::error_view::ErrorView;
 use crate::components::field::DateTimeField;
 use crate::components::reclaim_record::{keep, saved_for, Keeping, KeepingNotice};
@@ -327,27 +328,41 @@ fn DryRunResult(
     );
     let largest = report.largest.clone();
     let confirm = (report.count > 0).then(|| {
-        let for_delete = report.clone();
-        let button = format!("Delete {n} files ({bytes})");
-        let text = format!(
+        let for_delete = StoredValue::new(report.clone());
+        let effect = format!("Delete {n} files ({bytes})");
+        let text = StoredValue::new(format!(
             "Delete {n} local file(s), {bytes}, {rule_text}. Their thumbnails go too. This cannot be undone."
-        );
+        ));
+        let effect = StoredValue::new(effect);
+        let (trigger, title) = (format!("Delete these {n} files…"), format!("Delete {n} files?"));
+        let title = StoredValue::new(title);
+        let confirming = RwSignal::new(false);
+        let done = move || delete.value().with(|v| v.as_ref().is_some_and(Result::is_ok));
         view! {
-            <div class="confirm" role="group" aria-label="Confirm">
-                <p>{text}</p>
-                <div class="actions">
-                    <button
-                        type="button"
-                        class="danger"
-                        disabled=move || delete.pending().get() || delete.value().with(|v| v.as_ref().is_some_and(Result::is_ok))
-                        on:click=move |_| {
-                            delete.dispatch(for_delete.clone());
-                        }
-                    >
-                        {button}
-                    </button>
-                </div>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="danger"
+                    disabled=move || delete.pending().get() || done()
+                    on:click=move |_| confirming.set(true)
+                >
+                    {move || if delete.pending().get() { "Deleting…".to_owned() } else { trigger.clone() }}
+                </button>
             </div>
+            <Show when=move || confirming.get()>
+                <ConfirmDialog
+                    title=title.get_value()
+                    confirm=effect.get_value()
+                    busy=delete.pending()
+                    on_confirm=Callback::new(move |()| {
+                        confirming.set(false);
+                        delete.dispatch(for_delete.get_value());
+                    })
+                    on_cancel=Callback::new(move |()| confirming.set(false))
+                >
+                    <p>{text.get_value()}</p>
+                </ConfirmDialog>
+            </Show>
         }
     });
     view! {

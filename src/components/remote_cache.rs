@@ -7,6 +7,7 @@ use synapse_api::endpoints::media::PurgeRemoteMediaCache;
 use synapse_api::reclaim::cutoff_from_input;
 
 use crate::api::use_api;
+use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::error_view::ErrorView;
 use crate::components::field::DateTimeField;
 use crate::time::{format_local, now_ms, offset_minutes_at};
@@ -63,18 +64,18 @@ pub fn PurgeRemoteCache() -> impl IntoView {
                     format_local(ts)
                 );
                 view! {
-                    <div class="confirm" role="group" aria-label="Confirm cache purge">
+                    <ConfirmDialog
+                        title="Purge the remote media cache?"
+                        confirm="Purge the remote cache"
+                        busy=purge.pending()
+                        on_confirm=Callback::new(move |()| {
+                            confirming.set(None);
+                            purge.dispatch(ts);
+                        })
+                        on_cancel=Callback::new(move |()| confirming.set(None))
+                    >
                         <p>{text}</p>
-                        <div class="actions">
-                            <button type="button" class="danger" disabled=purge.pending() on:click=move |_| {
-                                confirming.set(None);
-                                purge.dispatch(ts);
-                            }>
-                                "Purge the remote cache"
-                            </button>
-                            <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                        </div>
-                    </div>
+                    </ConfirmDialog>
                 }
             })}
             {move || match purge.value().get() {

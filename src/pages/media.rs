@@ -15,33 +15,29 @@ use synapse_api::endpoints::media::{
 use synapse_api::endpoints::rooms::{RoomDetails, RoomDetailsResponse};
 use synapse_api::endpoints::users::ListUsers;
 use synapse_api::ids::{MxcUri, RoomId, UserId};
-use synapse_api::media::{format_size, visible_rows, MediaRow};
+use synapse_api::media::{format_size, MediaRow};
 use synapse_api::path::segment;
 use synapse_api::room_media::room_page_rows;
 use synapse_api::ApiError;
 
 use crate::api::{use_api, Api};
 use crate::components::bulk_media::{
-    action_label, past_tense, AllMediaActions, BulkBar, Everything, Selection,
+    action_label, AllMediaActions, BulkBar, Everything, Selection,
 };
 use crate::components::choice::Choice;
+use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::error_view::ErrorView;
+use crate::components::media_outcome::MediaOutcome;
 use crate::components::pager::Pager;
 use crate::components::room_picker::RoomPicker;
+use crate::components::row_window::use_row_window;
 use crate::components::thumbnail::Thumbnail;
 use crate::navigation;
 use crate::time::format_local;
-use synapse_api::paging::thousands;
+use synapse_api::paging::{every_page, thousands};
 
 /// Users per page of a user search.
 const USER_SEARCH_PAGE: u32 = 20;
-
-/// Longer lists keep only the rows near the screen in the page, so that 1,000 rows
-/// render as fast as 50 (see `visible_rows`).
-const WINDOW_FROM: usize = 200;
-/// A windowed row's fixed height in CSS pixels (`table.media.windowed tbody tr`).
-const ROW_HEIGHT: f64 = 88.0;
-const WINDOW_BUFFER: usize = 8;
 
 /// Page sizes offered for a user's list; the first is the default.
 const PAGE_SIZES: [u32; 4] = [50, 100, 500, 1000];
@@ -356,27 +352,22 @@ async fn all_user_rows(
     user_id: UserId,
     server_name: String,
 ) -> Result<Vec<MediaRow>, ApiError> {
-    let mut rows = Vec::new();
-    let mut from = 0;
-    loop {
-        let request = UserMedia {
+    let media = every_page(
+        &api,
+        |from| UserMedia {
             user_id: user_id.clone(),
             from,
             limit: 500,
             order: MediaOrder::Created,
             descending: true,
-        };
-        let page = api.send(&request).await?;
-        rows.extend(
-            page.media
-                .into_iter()
-                .filter_map(|m| MediaRow::from_list(m, &server_name)),
-        );
-        match page.next_token {
-            Some(next) if next > from => from = next,
-            _ => return Ok(rows),
-        }
-    }
+        },
+        |page| (page.media, page.next_token),
+    )
+    .await?;
+    Ok(media
+        .into_iter()
+        .filter_map(|m| MediaRow::from_list(m, &server_name))
+        .collect())
 }
 
 /// What a confirmation says an action will do.
@@ -394,6 +385,15 @@ fn consequence(action: MediaAction, row: &MediaRow) -> String {
         _ => String::new(),
     }
 }
+
+/// A user's list's sort orders, as the "Sort by" choice offers them.
+const SORT_ORDERS: [(&str, MediaOrder); 5] = [
+    ("Upload date", MediaOrder::Created),
+    ("Size", MediaOrder::Size),
+    ("Last access", MediaOrder::LastAccess),
+    ("Name", MediaOrder::Name),
+    ("Type", MediaOrder::Type),
+];
 
 /// The list for one target, with sorting and paging for users, and the actions.
 #[component]
@@ -433,7 +433,7 @@ fn MediaResults(
     });
     let selection: Selection = RwSignal::new(BTreeMap::new());
     let confirming = RwSignal::new(None::<(MediaRow, MediaAction)>);
-    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let outcome = RwSignal::new(None::<MediaOutcome>);
     let act = Action::new_local(move |(row, action): &(MediaRow, MediaAction)| {
         let (row, action) = (row.clone(), *action);
         async move {
@@ -443,15 +443,14 @@ fn MediaResults(
                     uri: row.uri.clone(),
                 })
                 .await;
+            let file = row.label();
             outcome.set(Some(match result {
-                Ok(_) => Ok(format!("{} is {}.", row.label(), past_tense(action))),
-                Err(e) => Err(format!(
-                    "{} could not be {}: {} {}",
-                    row.label(),
-                    past_tense(action),
-                    e.summary(),
-                    e.next_step()
-                )),
+                Ok(_) => MediaOutcome::Done { file, action },
+                Err(error) => MediaOutcome::Refused {
+                    file,
+                    action,
+                    error,
+                },
             }));
             confirming.set(None);
             listing.refetch();
@@ -473,20 +472,12 @@ fn MediaResults(
                     <Show when=move || is_user>
                     <label for="media-order">"Sort by"</label>
                     <select id="media-order" on:change=move |ev| {
-                        order.set(match event_target_value(&ev).as_str() {
-                            "last_access_ts" => MediaOrder::LastAccess,
-                            "media_length" => MediaOrder::Size,
-                            "upload_name" => MediaOrder::Name,
-                            "media_type" => MediaOrder::Type,
-                            _ => MediaOrder::Created,
-                        });
+                        let value = event_target_value(&ev);
+                        let chosen = SORT_ORDERS.iter().map(|(_, o)| *o).find(|o| o.as_param() == value);
+                        order.set(chosen.unwrap_or_default());
                         page.set(0);
                     }>
-                        <option value="created_ts">"Upload date"</option>
-                        <option value="media_length">"Size"</option>
-                        <option value="last_access_ts">"Last access"</option>
-                        <option value="upload_name">"Name"</option>
-                        <option value="media_type">"Type"</option>
+                        {SORT_ORDERS.iter().map(|(label, o)| view! { <option value=o.as_param()>{*label}</option> }).collect_view()}
                     </select>
                     <label for="media-dir">"Order"</label>
                     <select id="media-dir" on:change=move |ev| { descending.set(event_target_value(&ev) == "desc"); page.set(0); }>
@@ -503,21 +494,28 @@ fn MediaResults(
                     </select>
                 </div>
             </Show>
-            <p class="notice" role="status" hidden=move || outcome.get().is_none_or(|o| o.is_err())>
-                {move || outcome.get().and_then(Result::ok)}
+            <p class="notice" role="status" hidden=move || outcome.with(|o| o.as_ref().is_none_or(MediaOutcome::is_failure))>
+                {move || outcome.with(|o| o.as_ref().filter(|o| !o.is_failure()).map(MediaOutcome::text))}
             </p>
-            <p class="form-error" role="alert">{move || outcome.get().and_then(Result::err)}</p>
+            <p class="form-error" role="alert">
+                {move || outcome.with(|o| o.as_ref().filter(|o| o.is_failure()).map(MediaOutcome::text))}
+            </p>
             {move || confirming.get().map(|(row, action)| {
-                let button = format!("{} {}", action_label(action), row.label());
+                let effect = format!("{} {}", action_label(action), row.label());
                 let go = (row.clone(), action);
                 view! {
-                    <div class="confirm" role="group" aria-label="Confirm">
+                    <ConfirmDialog
+                        title=format!("{effect}?")
+                        confirm=effect
+                        busy=act.pending()
+                        // Open while the one request runs; its outcome is told on the page.
+                        on_confirm=Callback::new(move |()| {
+                            act.dispatch(go.clone());
+                        })
+                        on_cancel=Callback::new(move |()| confirming.set(None))
+                    >
                         <p>{consequence(action, &row)}</p>
-                        <div class="actions">
-                            <button type="button" class="danger" disabled=act.pending() on:click=move |_| { act.dispatch(go.clone()); }>{button}</button>
-                            <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                        </div>
-                    </div>
+                    </ConfirmDialog>
                 }
             })}
             <BulkBar selection on_done=move |()| listing.refetch() />
@@ -540,7 +538,7 @@ fn MediaResults(
                                     leptos::task::spawn_local(async move {
                                         match all_user_rows(api, user, server_name).await {
                                             Ok(rows) => selection.set(rows.into_iter().map(|r| (r.uri.to_string(), r)).collect()),
-                                            Err(e) => outcome.set(Some(Err(format!("Could not load the whole list: {}", e.summary())))),
+                                            Err(e) => outcome.set(Some(MediaOutcome::ListUnreadable(e))),
                                         }
                                     });
                                 }
@@ -613,44 +611,9 @@ fn MediaTable(
     // Copy, so every row's closures can hold it.
     let request = Callback::new(move |(row, action): (MediaRow, MediaAction)| request(row, action));
     let total_rows = rows.len();
-    let windowed = total_rows > WINDOW_FROM;
     let body = NodeRef::<html::Tbody>::new();
-    let window = RwSignal::new((
-        0,
-        if windowed {
-            WINDOW_BUFFER * 3
-        } else {
-            total_rows
-        }
-        .min(total_rows),
-    ));
-    if windowed {
-        let update = move || {
-            let Some(tbody) = body.get_untracked() else {
-                return;
-            };
-            let top = tbody.get_bounding_client_rect().top();
-            let height = web_sys::window()
-                .and_then(|w| w.inner_height().ok())
-                .and_then(|h| h.as_f64())
-                .unwrap_or(900.0);
-            let now = visible_rows(total_rows, ROW_HEIGHT, top, height, WINDOW_BUFFER);
-            if window.get_untracked() != now {
-                window.set(now);
-            }
-        };
-        let on_scroll = window_event_listener(leptos::ev::scroll, move |_| update());
-        let on_resize = window_event_listener(leptos::ev::resize, move |_| update());
-        on_cleanup(move || {
-            on_scroll.remove();
-            on_resize.remove();
-        });
-        Effect::new(move |_| {
-            if body.get().is_some() {
-                update();
-            }
-        });
-    }
+    let window = use_row_window(body, total_rows);
+    let windowed = window.windowed;
     let rows = StoredValue::new(rows);
 
     view! {
@@ -684,16 +647,16 @@ fn MediaTable(
                     </tr>
                 </thead>
                 <tbody node_ref=body>
-                    <tr aria-hidden="true" class="spacer"><td colspan="9" style:height=move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT)></td></tr>
+                    <tr aria-hidden="true" class="spacer"><td colspan="9" style:height=move || window.before_px()></td></tr>
                     <For
                         each=move || {
-                            let (start, end) = window.get();
+                            let (start, end) = window.range();
                             rows.with_value(|rows| rows[start..end].iter().cloned().enumerate().map(|(i, r)| (start + i, r)).collect::<Vec<_>>())
                         }
                         key=|(_, row)| row.uri.to_string()
                         children=move |(index, row)| view! { <MediaRowView row request selection index /> }
                     />
-                    <tr aria-hidden="true" class="spacer"><td colspan="9" style:height=move || format!("{}px", (total_rows - window.get().1) as f64 * ROW_HEIGHT)></td></tr>
+                    <tr aria-hidden="true" class="spacer"><td colspan="9" style:height=move || window.after_px()></td></tr>
                 </tbody>
             </table>
         </Show>

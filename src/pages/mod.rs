@@ -4,5 +4,4 @@ pub mod media;
 pub mod not_found;
 pub mod overview;
 pub mod purge;
-pub mod sign_in;
 pub mod storage;

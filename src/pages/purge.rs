@@ -17,6 +17,7 @@ use synapse_api::ApiError;
 
 use crate::api::{use_api, Api};
 use crate::components::choice::Choice;
+use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::error_view::ErrorView;
 use crate::components::field::{DateTimeField, TextField};
 use crate::components::purges_panel::{describe_cut, PurgesPanel};
@@ -370,7 +371,10 @@ fn StartPurge(
             </form>
             <p role="status" class="notice" hidden=move || started.get().is_none()>{move || started.get()}</p>
             {move || match preview.value().get() {
-                Some(Ok(found)) => view! { <Confirm preview=found start /> }.into_any(),
+                Some(Ok(found)) => view! {
+                    <Confirm preview=found start on_cancel=Callback::new(move |()| preview.value().set(None)) />
+                }
+                .into_any(),
                 Some(Err(PreviewRefusal::Failed(error))) => view! { <ErrorView error /> }.into_any(),
                 _ => ().into_any(),
             }}
@@ -385,6 +389,8 @@ fn Confirm(
     preview: Preview,
     /// Starts the purge.
     start: Action<Preview, Result<synapse_api::ids::PurgeId, ApiError>>,
+    /// Puts the preview away without purging.
+    on_cancel: Callback<()>,
 ) -> impl IntoView {
     let room_label = preview
         .room
@@ -456,8 +462,17 @@ fn Confirm(
     let for_start = preview.clone();
     let confirm_version = server_version(use_api());
     view! {
-        <div class="confirm" role="group" aria-labelledby="confirm-heading">
-            <h3 id="confirm-heading">"Check before purging"</h3>
+        <ConfirmDialog
+            title=format!("Purge the history of {room_label}?")
+            confirm=button
+            busy=start.pending()
+            // Open until the purge has started (the action then puts the preview away),
+            // so a refusal is read here.
+            on_confirm=Callback::new(move |()| {
+                start.dispatch(for_start.clone());
+            })
+            on_cancel
+        >
             <ul>
                 <li>{format!("Room: {room_label} ({})", preview.room.room_id)}</li>
                 <li>{format!("Cut point: {cut_text}")}</li>
@@ -472,18 +487,6 @@ fn Confirm(
             </ul>
             <p><strong>"A purge cannot be undone."</strong></p>
             <p class="form-error" role="alert">{refusal}</p>
-            <div class="actions">
-                <button
-                    type="button"
-                    class="danger"
-                    disabled=start.pending()
-                    on:click=move |_| {
-                        start.dispatch(for_start.clone());
-                    }
-                >
-                    {button}
-                </button>
-            </div>
-        </div>
+        </ConfirmDialog>
     }
 }

@@ -163,9 +163,9 @@ test('the dry run on the seeded server finds what Synapse\'s own rule deletes, a
   await expect(summary).toContainText(`The dry run found ${expected.count.toLocaleString('en-US')} file(s)`, { timeout: 60_000 });
 
   await page.screenshot({ path: '.work/e2e/results/big-server-dry-run.png', fullPage: true });
-  const confirm = page.getByRole('group', { name: 'Confirm' });
-  await confirm.getByRole('button', { name: new RegExp(`^Delete ${expected.count.toLocaleString('en-US')} files`) }).click();
   const n = expected.count.toLocaleString('en-US');
+  await page.getByRole('button', { name: `Delete these ${n} files…` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: new RegExp(`^Delete ${n} files`) }).click();
   await expect(page.getByTestId('delete-result')).toContainText(`The server deleted ${n} file(s); the dry run found ${n}.`, { timeout: 60_000 });
   await expect(page.getByTestId('delete-result')).toContainText('They are the same files.');
   const deleted = await page.getByTestId('delete-result').locator('.id-list').textContent();

@@ -43,7 +43,7 @@ test('a quarantine that fails on a media worker without the stream writer names 
   const name = `no-writer-${Date.now()}.bin`;
   const mxc = await openFile(page, hs, name);
   await page.getByRole('button', { name: `Quarantine ${name}` }).click();
-  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: `Quarantine ${name}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: `Quarantine ${name}` }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'quarantined_media_changes' }))
     .toContainText('stream_writers');
   // Checked on the server: nothing was quarantined.

@@ -213,7 +213,7 @@ for (const kind of ['nginx', 'caddy']) {
       await expect(page.getByTestId('media-summary')).toContainText('6 file(s)');
       await page.getByLabel('Select all on this page').check();
       await page.getByRole('button', { name: 'Quarantine selected', exact: true }).click();
-      await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Quarantine 6 files' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Quarantine 6 files' }).click();
       await expect(page.getByRole('status').filter({ hasText: '6 quarantined.' })).toBeVisible();
       for (const mxc of files) {
         const info = await api('GET', `/_synapse/admin/v1/media/${mxc.replace('mxc://', '')}`);

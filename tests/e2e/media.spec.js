@@ -34,10 +34,22 @@ test('quarantine makes a file undownloadable and unquarantine restores it', asyn
   expect(await downloadStatus(mxc)).toBe(200);
   await openMedia(page, byId ? `mxc=${encodeURIComponent(mxc)}` : `user=${encodeURIComponent(owner.id)}`);
   await expect(page.getByRole('row', { name: new RegExp(name) })).toBeVisible();
-  await page.getByRole('button', { name: `Quarantine ${name}` }).click();
-  await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('every identical copy');
-  expect(await seriousA11yViolations(page), 'media page with a confirmation').toEqual([]);
-  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: `Quarantine ${name}` }).click();
+  const trigger = page.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: `Quarantine ${name}` });
+  await trigger.click();
+  const dialog = page.getByRole('dialog', { name: `Quarantine ${name}?` });
+  await expect(dialog).toContainText('every identical copy');
+  // The focus moves in, onto Cancel (Enter alone never acts); Escape closes the dialog
+  // without acting and gives the focus back to the button that opened it.
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(trigger).toBeFocused();
+  expect(await downloadStatus(mxc)).toBe(200);
+  await page.keyboard.press('Enter'); // the focused trigger opens it again
+  await expect(dialog).toBeVisible();
+  expect(await seriousA11yViolations(page), 'media page with a confirmation dialog open').toEqual([]);
+  await page.screenshot({ path: '.work/e2e/results/media-confirm-dialog.png' });
+  await dialog.getByRole('button', { name: `Quarantine ${name}` }).click();
   await expect(page.getByRole('status').filter({ hasText: `${name} is quarantined.` })).toBeVisible();
   await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('quarantined');
   expect(await downloadStatus(mxc)).toBe(404);
@@ -80,8 +92,8 @@ test('protected media is skipped by a room quarantine; delete removes a file', a
   await page.reload();
   await expect(page.getByRole('row', { name: new RegExp(drop) })).toContainText('quarantined');
   await page.getByRole('button', { name: `Delete ${drop}` }).click();
-  await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('cannot be undone');
-  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: `Delete ${drop}` }).click();
+  await expect(page.getByRole('dialog')).toContainText('cannot be undone');
+  await page.getByRole('dialog').getByRole('button', { name: `Delete ${drop}` }).click();
   await expect(page.getByRole('status').filter({ hasText: `${drop} is deleted.` })).toBeVisible();
   expect((await mediaInfo(dropMxc, owner)).status).toBe(404);
   if (olderThan('1.140.0')) {
@@ -143,7 +155,7 @@ test('a bulk action on 50 files puts every one in the new state', async ({ page 
     await new Promise((resolve) => setTimeout(resolve, 100));
     await route.continue();
   });
-  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Quarantine 50 files' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Quarantine 50 files' }).click();
   await expect(page.getByRole('progressbar')).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: /\d+ \/ 50 done/ })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: '50 quarantined.' })).toBeVisible({ timeout: 30_000 });
@@ -187,8 +199,8 @@ test('deleting all of a user\'s media, over 100 files, leaves none', async ({ pa
   expect(await seriousA11yViolations(page), 'media list with its pager').toEqual([]);
 
   await page.getByRole('button', { name: `Delete all media of ${user.id}` }).click();
-  await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('Protected files are deleted too');
-  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Delete all 105 files' }).click();
+  await expect(page.getByRole('dialog')).toContainText('Protected files are deleted too');
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete all 105 files' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Deleted 105 file(s); none is left.' })).toBeVisible({ timeout: 30_000 });
   const left = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media`);
   expect(left.json.total).toBe(0);
@@ -217,7 +229,7 @@ test('a 1,000-row page: a row far down acts on its own file, and a bulk action c
   }).toPass();
   await page.screenshot({ path: '.work/e2e/results/media-1000-rows-end.png' });
   await deleteLast.click();
-  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: `Delete ${last}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: `Delete ${last}` }).click();
   await expect(page.getByRole('status').filter({ hasText: `${last} is deleted.` })).toBeVisible();
   const left = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media?limit=1000`);
   expect(left.json.total).toBe(999);
@@ -323,7 +335,7 @@ test('a Synapse restart during a bulk action: the failed files are named and "re
     await new Promise((resolve) => setTimeout(resolve, 400));
     await route.continue().catch(() => {});
   });
-  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Quarantine 20 files' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Quarantine 20 files' }).click();
   await expect(page.getByRole('status').filter({ hasText: /^([4-9]|1\d) \/ 20 done/ })).toBeVisible();
   synapse('stop');
   let failed;

@@ -82,6 +82,7 @@ test('bad input is caught before any request is sent', async ({ page }) => {
   await page.getByLabel('Homeserver').fill('not a server');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.locator('#homeserver-error')).toContainText('neither a URL nor a server name');
+  await page.screenshot({ path: '.work/e2e/results/sign-in-refused-input.png' });
   expect(sent).toEqual([]);
 });
 

@@ -240,8 +240,11 @@ test('the dry run lists exactly what the delete removes; guarded files and avata
   expect(await previewedIds(page)).toEqual(expected.map(mediaId).sort());
   expect(await seriousA11yViolations(page), 'storage page with a dry run').toEqual([]);
 
-  const confirm = page.getByRole('group', { name: 'Confirm' });
+  await page.getByRole('button', { name: 'Delete these 4 files…' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete 4 files?' });
   await expect(confirm).toContainText('cannot be undone');
+  expect(await seriousA11yViolations(page), 'storage page with the delete dialog open').toEqual([]);
+  await page.screenshot({ path: '.work/e2e/results/storage-delete-dialog.png' });
   await confirm.getByRole('button', { name: /^Delete 4 files/ }).click();
   await expect(page.getByTestId('delete-result')).toContainText('The server deleted 4 file(s); the dry run found 4.');
   await expect(page.getByTestId('delete-result')).toContainText('They are the same files.');
@@ -260,14 +263,15 @@ test('the dry run lists exactly what the delete removes; guarded files and avata
   // The deleted ids, one a line, in a closed <details>.
   const kept = await page.getByTestId('delete-result').locator('.id-list').textContent();
   expect(kept.split('\n').sort()).toEqual(expected.map(mediaId).sort());
-  await expect(page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: /^Delete 4 files/ })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Delete these 4 files…' })).toBeDisabled();
 
   // Without keeping avatars, the profile picture and the room avatar go too.
   await dryRun(page, { keepAvatars: false });
   await expect(page.getByTestId('dry-run-summary')).toContainText('The dry run found 2 file(s)');
   await expect(page.getByTestId('dry-run-restored'), 'a new dry run replaces the one read back').toHaveCount(0);
   expect(await previewedIds(page)).toEqual(['avatar.png', 'room-avatar.png'].map(mediaId).sort());
-  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: /^Delete 2 files/ }).click();
+  await page.getByRole('button', { name: 'Delete these 2 files…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: /^Delete 2 files/ }).click();
   await expect(page.getByTestId('delete-result')).toContainText('The server deleted 2 file(s); the dry run found 2.');
   expect(await infoStatus('avatar.png')).toBe(404);
   expect(await infoStatus('room-avatar.png')).toBe(404);
@@ -296,7 +300,7 @@ test('purging the remote media cache asks first and reports the count', async ({
   page.on('request', (r) => r.url().includes('/purge_media_cache') && purges.push(r.url()));
   await page.getByLabel('Cached remote media not used since').fill(localInput(cutMs));
   await page.getByRole('button', { name: 'Review the purge' }).click();
-  const confirm = page.getByRole('group', { name: 'Confirm cache purge' });
+  const confirm = page.getByRole('dialog', { name: 'Purge the remote media cache?' });
   await expect(confirm).toContainText('not used since');
   expect(purges, 'nothing is sent before the confirmation').toEqual([]);
   await confirm.getByRole('button', { name: 'Purge the remote cache' }).click();

@@ -1,4 +1,8 @@
-//! Where a page sits in a paged list: "51–100 of 50,000", and which pages exist.
+//! Paged lists: where a page sits ("51–100 of 50,000", which pages exist), and reading
+//! a listing to its end (`every_page`, the one loop every walk over pages takes).
+
+use crate::client::Admin;
+use crate::{ApiError, Endpoint};
 
 /// Page `page` (from 0) of `page_size` items in a list of `total`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +54,31 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// Every item of a paged listing: `request(from)` asks for a page; `split` takes its
+/// items and where the next page starts (absent on the last).
+pub async fn every_page<E, T>(
+    admin: &impl Admin,
+    request: impl Fn(u64) -> E,
+    split: impl Fn(E::Response) -> (Vec<T>, Option<u64>),
+) -> Result<Vec<T>, ApiError>
+where
+    E: Endpoint + 'static,
+    E::Response: 'static,
+{
+    let mut items = Vec::new();
+    let mut from = 0;
+    loop {
+        let (page, next) = split(admin.call(request(from)).await?);
+        let got = page.len();
+        items.extend(page);
+        match next {
+            // A server that does not move on would loop forever: stop instead.
+            Some(next) if got > 0 && next > from => from = next,
+            _ => return Ok(items),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::endpoints::users::ListUsers;
 use crate::error::ApiError;
 use crate::ids::{MediaId, RoomId, ServerName, UserId};
 use crate::media::run_bulk;
+use crate::paging::every_page;
 use crate::purge::LocalDateTime;
 use crate::Endpoint;
 use serde::{Deserialize, Serialize};
@@ -513,31 +514,6 @@ impl<A: Admin> Admin for Counting<'_, A> {
     {
         self.requests.set(self.requests.get() + 1);
         self.inner.call(endpoint)
-    }
-}
-
-/// Every item of a paged listing: `request(from)` asks for a page; `split` takes its
-/// items and where the next page starts (absent on the last).
-async fn every_page<E, T>(
-    admin: &impl Admin,
-    request: impl Fn(u64) -> E,
-    split: impl Fn(E::Response) -> (Vec<T>, Option<u64>),
-) -> Result<Vec<T>, ApiError>
-where
-    E: Endpoint + 'static,
-    E::Response: 'static,
-{
-    let mut items = Vec::new();
-    let mut from = 0;
-    loop {
-        let (page, next) = split(admin.call(request(from)).await?);
-        let got = page.len();
-        items.extend(page);
-        match next {
-            // A server that does not move on would loop forever: stop instead.
-            Some(next) if got > 0 && next > from => from = next,
-            _ => return Ok(items),
-        }
     }
 }
 

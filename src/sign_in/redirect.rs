@@ -3,6 +3,9 @@
 //! way back, the login token or code is taken out of the address bar at once, checked
 //! against what was kept, and the kept record is removed whatever happens.
 
+use std::rc::Rc;
+
+use synapse_api::client::Transport;
 use synapse_api::endpoints::account::IdentityProvider;
 use synapse_api::session::Session;
 use synapse_api::signin::oauth::{self, AuthMetadata, Randomness};
@@ -10,7 +13,6 @@ use synapse_api::signin::pending::{arrive, read_returned, Arrival, PendingFlow, 
 use synapse_api::signin::pkce::random_text;
 use synapse_api::signin::{checks, complete, sso, Proof, Server, SignInFailure, Step};
 
-use crate::api::Api;
 use crate::navigation;
 use crate::storage::{self, Key};
 use crate::time::now_ms;
@@ -104,11 +106,10 @@ pub fn start_single_sign_on(
 /// Registers the console with the server's authorization server and sends the person
 /// there (authorization code, PKCE S256, state).
 pub async fn start_oauth(
-    api: Api,
+    transport: Rc<dyn Transport>,
     server: Server,
     metadata: AuthMetadata,
 ) -> Result<(), SignInFailure> {
-    let transport = api.transport();
     let redirect_uri = sign_in_page_url();
     let registration =
         metadata
@@ -140,10 +141,9 @@ pub async fn start_oauth(
 
 /// Finishes a flow that came back: the login token or code becomes a session.
 pub async fn finish(
-    api: Api,
+    transport: Rc<dyn Transport>,
     pending: PendingSignIn,
     proof: Proof,
 ) -> Result<Session, SignInFailure> {
-    let transport = api.transport();
     complete(transport.as_ref(), &pending.target(), proof, now_ms()).await
 }
