@@ -4,6 +4,7 @@ use synapse_api::client::{send_request, Transport};
 use synapse_api::config::{Config, ConfigProblem};
 use synapse_api::Request;
 
+use crate::id_words::id_problem;
 use crate::navigation;
 
 /// The deployment's config: `Ok(default)` when there is no file, `Err` when there is
@@ -31,7 +32,7 @@ pub fn problem_text(problem: &ConfigProblem) -> String {
             "Sign-in is closed: restrictBaseUrl in this console's settings file ({file}) lists \
              \"{value}\", which is not a homeserver URL ({}). Write it like \
              https://matrix.example.org, then reload this page.",
-            reason.0
+            id_problem(reason)
         ),
         ConfigProblem::Unreadable { status } => format!(
             "Sign-in is closed: the web server answered HTTP {status} for this console's \

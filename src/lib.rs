@@ -8,6 +8,7 @@ mod api;
 mod components;
 mod config;
 mod http;
+mod id_words;
 mod navigation;
 mod pages;
 mod purge_tracker;

@@ -166,7 +166,6 @@ pub fn BulkBar(
             let effect = format!("{} {n} files", action_label(action));
             view! {
                 <ConfirmDialog
-                    title=format!("{effect}?")
                     confirm=effect
                     busy=run.pending()
                     // The dialog goes as the run starts: its progress and Cancel are on the page.
@@ -318,7 +317,6 @@ pub fn AllMediaActions(
             };
             view! {
                 <ConfirmDialog
-                    title=format!("{effect}?")
                     confirm=effect
                     busy=run.pending()
                     // The dialog goes as the run starts: its progress is told on the page.

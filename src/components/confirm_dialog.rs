@@ -16,9 +16,10 @@ use web_sys::{HtmlDialogElement, HtmlElement};
 /// being confirmed) and takes it out on `on_cancel` or once the action is done.
 #[component]
 pub fn ConfirmDialog(
-    /// The question, the dialog's name ("Delete 12 files?").
-    #[prop(into)]
-    title: String,
+    /// The question, the dialog's name; by default the confirm button's text asked
+    /// ("Delete 12 files?").
+    #[prop(optional, into)]
+    title: Option<String>,
     /// The confirm button's text: the effect and its count.
     #[prop(into)]
     confirm: String,
@@ -32,6 +33,7 @@ pub fn ConfirmDialog(
     /// What will happen, in words (and, for some, what went wrong).
     children: Children,
 ) -> impl IntoView {
+    let title = title.unwrap_or_else(|| format!("{confirm}?"));
     let dialog = NodeRef::<Dialog>::new();
     // Where the focus goes back to when the dialog goes.
     let opener = SendWrapper::new(active_element());

@@ -8,6 +8,7 @@ use synapse_api::path::segment;
 use synapse_api::purge::{format_elapsed, format_utc, TrackState, TrackedPurge};
 
 use crate::components::field::TextField;
+use crate::id_words::id_problem;
 use crate::navigation;
 use crate::purge_tracker::use_purge_tracker;
 use crate::time::format_local;
@@ -75,7 +76,7 @@ pub fn PurgesPanel() -> impl IntoView {
                     finished_at_ms: None,
                 });
             }
-            Err(e) => follow_error.set(Some(e.0)),
+            Err(e) => follow_error.set(Some(id_problem(&e))),
         }
     };
 

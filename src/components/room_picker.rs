@@ -13,6 +13,7 @@ use crate::api::{use_api, Api};
 use crate::components::error_view::ErrorView;
 use crate::components::field::TextField;
 use crate::components::pager::Pager;
+use crate::id_words::id_problem;
 
 /// Rooms per page of search results.
 const SEARCH_PAGE: u32 = 20;
@@ -74,7 +75,7 @@ pub fn RoomPicker(
                 typed_error.set(None);
                 lookup.dispatch(room);
             }
-            Err(e) => typed_error.set(Some(e.0)),
+            Err(e) => typed_error.set(Some(id_problem(&e))),
         }
     };
 

@@ -32,6 +32,7 @@ use crate::components::pager::Pager;
 use crate::components::room_picker::RoomPicker;
 use crate::components::row_window::use_row_window;
 use crate::components::thumbnail::Thumbnail;
+use crate::id_words::id_problem;
 use crate::navigation;
 use crate::time::format_local;
 use synapse_api::paging::{every_page, thousands};
@@ -134,7 +135,7 @@ fn FindMedia() -> impl IntoView {
                 error.set(None);
                 go(query);
             }
-            Err(e) => error.set(Some(e.0)),
+            Err(e) => error.set(Some(id_problem(&e))),
         }
     };
     let is_user = move || by.get() == FindBy::User;
@@ -505,8 +506,7 @@ fn MediaResults(
                 let go = (row.clone(), action);
                 view! {
                     <ConfirmDialog
-                        title=format!("{effect}?")
-                        confirm=effect
+                            confirm=effect
                         busy=act.pending()
                         // Open while the one request runs; its outcome is told on the page.
                         on_confirm=Callback::new(move |()| {

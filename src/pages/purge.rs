@@ -22,6 +22,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::field::{DateTimeField, TextField};
 use crate::components::purges_panel::{describe_cut, PurgesPanel};
 use crate::components::room_picker::{look_up, ChosenRoom, RoomPicker};
+use crate::id_words::id_problem;
 use crate::purge_tracker::use_purge_tracker;
 use crate::time::{format_local, now_ms, offset_minutes_at};
 
@@ -306,7 +307,7 @@ fn StartPurge(
     };
 
     let event_error = Signal::derive(move || {
-        errors.read().event.clone().or_else(|| {
+        errors.read().event.as_ref().map(id_problem).or_else(|| {
             matches!(
                 preview.value().get(),
                 Some(Err(PreviewRefusal::EventNotInRoom))

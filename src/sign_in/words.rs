@@ -7,6 +7,8 @@ use synapse_api::signin::{
     Flow, HomeserverProblem, PasswordProblem, SignInFailure, Step, TokenProblem, UserProblem,
 };
 
+use crate::id_words::id_problem;
+
 fn allowed_list(allowed: &[BaseUrl]) -> String {
     let list: Vec<&str> = allowed.iter().map(BaseUrl::as_str).collect();
     format!("This console may only be used with {}.", list.join(", "))
@@ -14,7 +16,7 @@ fn allowed_list(allowed: &[BaseUrl]) -> String {
 
 pub fn homeserver_problem(problem: &HomeserverProblem) -> String {
     match problem {
-        HomeserverProblem::Invalid(reason) => reason.0.clone(),
+        HomeserverProblem::Invalid(reason) => id_problem(reason),
         HomeserverProblem::NotAllowed { allowed } => allowed_list(allowed),
     }
 }
@@ -22,7 +24,7 @@ pub fn homeserver_problem(problem: &HomeserverProblem) -> String {
 pub fn user_problem(problem: &UserProblem) -> String {
     match problem {
         UserProblem::Missing => "Enter your user name, like admin or @admin:example.org.".into(),
-        UserProblem::Invalid(reason) => reason.0.clone(),
+        UserProblem::Invalid(reason) => id_problem(reason),
         UserProblem::HasSpaces => "A user name has no spaces.".into(),
     }
 }

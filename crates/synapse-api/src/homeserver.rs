@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{IdError, ServerName};
+use crate::ids::{IdError, IdKind, IdProblem, ServerName};
 
 /// An `http(s)://host[:port][/prefix]` URL without a trailing slash, query or fragment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,27 +46,20 @@ impl FromStr for BaseUrl {
         } else if lower.starts_with("http://") {
             ("http", &raw[7..])
         } else {
-            return Err(IdError(
-                "A homeserver URL starts with https:// (or http:// for a local test server)."
-                    .into(),
-            ));
+            return Err(IdError::new(IdKind::HomeserverUrl, IdProblem::NoHttpScheme));
         };
         if rest.contains(['?', '#', ' ', '\\']) {
-            return Err(IdError(
-                "A homeserver URL has no spaces, '?' or '#': use just the address, like https://matrix.example.org."
-                    .into(),
-            ));
+            return Err(IdError::new(IdKind::HomeserverUrl, IdProblem::UrlExtras));
         }
         let (authority, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if authority.contains('@') {
-            return Err(IdError(
-                "Leave the user name out of the homeserver URL; sign in below instead.".into(),
-            ));
+            return Err(IdError::new(IdKind::HomeserverUrl, IdProblem::UrlWithUser));
         }
         let host = authority.parse::<ServerName>().map_err(|_| {
-            IdError(format!(
-                "'{authority}' is not a host name: use an address like https://matrix.example.org."
-            ))
+            IdError::new(
+                IdKind::HomeserverUrl,
+                IdProblem::NotAHost(authority.to_owned()),
+            )
         })?;
         let prefix = prefix.trim_end_matches('/');
         let mut url = format!("{scheme}://{host}");
@@ -126,10 +119,7 @@ impl FromStr for HomeserverInput {
     fn from_str(raw: &str) -> Result<Self, IdError> {
         let raw = raw.trim();
         if raw.is_empty() {
-            return Err(IdError(
-                "Enter your homeserver: a URL like https://matrix.example.org or a server name like example.org."
-                    .into(),
-            ));
+            return Err(IdError::new(IdKind::Homeserver, IdProblem::Empty));
         }
         if raw.contains("://") {
             return raw.parse().map(HomeserverInput::Url);
@@ -138,9 +128,10 @@ impl FromStr for HomeserverInput {
             .parse::<ServerName>()
             .map(HomeserverInput::Name)
             .map_err(|_| {
-                IdError(format!(
-                    "'{raw}' is neither a URL nor a server name: try https://matrix.example.org or example.org."
-                ))
+                IdError::new(
+                    IdKind::Homeserver,
+                    IdProblem::NeitherUrlNorName(raw.to_owned()),
+                )
             })
     }
 }
@@ -184,17 +175,15 @@ mod tests {
 
     #[test]
     fn bad_urls_say_why() {
-        assert!("ftp://x.org"
-            .parse::<BaseUrl>()
-            .unwrap_err()
-            .0
-            .contains("https://"));
+        assert_eq!(
+            "ftp://x.org".parse::<BaseUrl>().unwrap_err().problem,
+            IdProblem::NoHttpScheme
+        );
         assert!("https://x.org/?a=1".parse::<BaseUrl>().is_err());
-        assert!("https://user@x.org"
-            .parse::<BaseUrl>()
-            .unwrap_err()
-            .0
-            .contains("user name"));
+        assert_eq!(
+            "https://user@x.org".parse::<BaseUrl>().unwrap_err().problem,
+            IdProblem::UrlWithUser
+        );
         assert!("https://".parse::<BaseUrl>().is_err());
         assert!("https://exa mple.org".parse::<BaseUrl>().is_err());
     }
@@ -211,11 +200,10 @@ mod tests {
             Some("https://example.org/.well-known/matrix/client")
         );
         assert_eq!(name.fallback().as_str(), "https://example.org");
-        assert!(""
-            .parse::<HomeserverInput>()
-            .unwrap_err()
-            .0
-            .starts_with("Enter"));
+        assert_eq!(
+            "".parse::<HomeserverInput>().unwrap_err(),
+            IdError::new(IdKind::Homeserver, IdProblem::Empty)
+        );
         assert!("not a server".parse::<HomeserverInput>().is_err());
         assert_eq!(
             "http://127.0.0.1:8008"

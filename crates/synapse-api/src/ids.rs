@@ -9,49 +9,112 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// Why a piece of text is not the identifier it should be. The text is the message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IdError(pub String);
+/// Which identifier a piece of text was read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdKind {
+    ServerName,
+    UserId,
+    RoomId,
+    EventId,
+    RoomAlias,
+    MediaId,
+    PurgeId,
+    MediaUri,
+    /// A homeserver's base URL (`https://matrix.example.org`).
+    HomeserverUrl,
+    /// What a person types as homeserver: a URL or a server name.
+    Homeserver,
+    /// A room to act on: its id or its alias.
+    Room,
+}
 
+/// Why a piece of text is not the identifier it should be: reasons, with the text
+/// where the reason needs it; the console words them (`src/id_words.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdProblem {
+    Empty,
+    HasSpaces,
+    /// Longer than Matrix allows ([`MAX_ID_BYTES`]).
+    TooLong,
+    /// Does not start with the kind's sigil.
+    NoSigil(char),
+    NothingAfterSigil(char),
+    /// No `:server` part.
+    NoServer,
+    NoNameBeforeServer,
+    /// The part after `:` is not a server name.
+    BadServer,
+    /// Not a host name with an optional port.
+    NotAServerName(String),
+    /// A room alias where a room id is needed.
+    AliasNotId,
+    /// Characters a media or purge id does not have.
+    BadCharacters,
+    NoMxcScheme,
+    /// An mxc URI without its `/media_id` part.
+    NoMediaPart,
+    /// The server or the media id inside an mxc URI.
+    InMediaUri(Box<IdError>),
+    NoHttpScheme,
+    /// A URL with a query, a fragment, spaces or backslashes.
+    UrlExtras,
+    UrlWithUser,
+    /// A URL whose host part is not a host name.
+    NotAHost(String),
+    NeitherUrlNorName(String),
+    /// A user id where a room is asked for.
+    UserNotRoom,
+    /// An event id where a room is asked for.
+    EventNotRoom,
+    NotARoom,
+}
+
+/// Why a piece of text is not the identifier it should be, and which one it should be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdError {
+    pub kind: IdKind,
+    pub problem: IdProblem,
+}
+
+impl IdError {
+    pub fn new(kind: IdKind, problem: IdProblem) -> Self {
+        Self { kind, problem }
+    }
+}
+
+/// For logs and decoding errors (serde needs one), not for people: the console words
+/// an `IdError` itself.
 impl fmt::Display for IdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "not a valid {:?}: {:?}", self.kind, self.problem)
     }
 }
 
 impl std::error::Error for IdError {}
 
 /// Matrix caps every identifier at 255 bytes.
-const MAX_ID_BYTES: usize = 255;
+pub const MAX_ID_BYTES: usize = 255;
 
-fn common_checks(raw: &str, what: &str, example: &str) -> Result<(), IdError> {
-    if raw.is_empty() {
-        return Err(IdError(format!("Enter a {what}, like {example}.")));
-    }
-    if raw.chars().any(char::is_whitespace) {
-        return Err(IdError(format!(
-            "A {what} has no spaces; check what was pasted (like {example})."
-        )));
-    }
-    if raw.len() > MAX_ID_BYTES {
-        return Err(IdError(format!(
-            "That is too long for a {what} (at most {MAX_ID_BYTES} bytes)."
-        )));
-    }
-    Ok(())
+fn common_checks(raw: &str, kind: IdKind) -> Result<(), IdError> {
+    let problem = if raw.is_empty() {
+        IdProblem::Empty
+    } else if raw.chars().any(char::is_whitespace) {
+        IdProblem::HasSpaces
+    } else if raw.len() > MAX_ID_BYTES {
+        IdProblem::TooLong
+    } else {
+        return Ok(());
+    };
+    Err(IdError::new(kind, problem))
 }
 
-fn sigil_checks(raw: &str, sigil: char, what: &str, example: &str) -> Result<(), IdError> {
-    common_checks(raw, what, example)?;
+fn sigil_checks(raw: &str, sigil: char, kind: IdKind) -> Result<(), IdError> {
+    common_checks(raw, kind)?;
     if !raw.starts_with(sigil) {
-        return Err(IdError(format!(
-            "A {what} starts with '{sigil}', like {example}."
-        )));
+        return Err(IdError::new(kind, IdProblem::NoSigil(sigil)));
     }
     if raw.len() == 1 {
-        return Err(IdError(format!(
-            "A {what} needs something after '{sigil}', like {example}."
-        )));
+        return Err(IdError::new(kind, IdProblem::NothingAfterSigil(sigil)));
     }
     Ok(())
 }
@@ -123,43 +186,34 @@ impl FromStr for ServerName {
     type Err = IdError;
 
     fn from_str(raw: &str) -> Result<Self, IdError> {
-        common_checks(raw, "server name", "example.org")?;
+        common_checks(raw, IdKind::ServerName)?;
         let (host, port) = match raw.rfind(':') {
             // A colon inside an IPv6 literal is not a port separator.
             Some(i) if !raw[i..].contains(']') => (&raw[..i], Some(&raw[i + 1..])),
             _ => (raw, None),
         };
         if !is_valid_host(host) || port.is_some_and(|p| !is_valid_port(p)) {
-            return Err(IdError(format!(
-                "'{raw}' is not a server name: use a host name with an optional port, like example.org or matrix.example.org:8448."
-            )));
+            return Err(IdError::new(
+                IdKind::ServerName,
+                IdProblem::NotAServerName(raw.to_owned()),
+            ));
         }
         Ok(Self(raw.to_ascii_lowercase()))
     }
 }
 
 /// Splits `<sigil>local:server` at the first colon and checks the server part.
-fn split_server<'a>(
-    raw: &'a str,
-    what: &str,
-    example: &str,
-) -> Result<(&'a str, &'a str), IdError> {
+fn split_server(raw: &str, kind: IdKind) -> Result<(&str, &str), IdError> {
     let body = &raw[1..];
     let Some((local, server)) = body.split_once(':') else {
-        return Err(IdError(format!(
-            "A {what} ends with ':' and its server, like {example}."
-        )));
+        return Err(IdError::new(kind, IdProblem::NoServer));
     };
     if local.is_empty() {
-        return Err(IdError(format!(
-            "A {what} needs a name before ':', like {example}."
-        )));
+        return Err(IdError::new(kind, IdProblem::NoNameBeforeServer));
     }
-    server.parse::<ServerName>().map_err(|_| {
-        IdError(format!(
-            "The part after ':' in a {what} must be a server name, like {example}."
-        ))
-    })?;
+    server
+        .parse::<ServerName>()
+        .map_err(|_| IdError::new(kind, IdProblem::BadServer))?;
     Ok((local, server))
 }
 
@@ -182,9 +236,8 @@ impl UserId {
 impl FromStr for UserId {
     type Err = IdError;
     fn from_str(raw: &str) -> Result<Self, IdError> {
-        const EX: &str = "@alice:example.org";
-        sigil_checks(raw, '@', "user id", EX)?;
-        split_server(raw, "user id", EX)?;
+        sigil_checks(raw, '@', IdKind::UserId)?;
+        split_server(raw, IdKind::UserId)?;
         Ok(Self(raw.to_owned()))
     }
 }
@@ -197,15 +250,12 @@ string_id!(
 impl FromStr for RoomId {
     type Err = IdError;
     fn from_str(raw: &str) -> Result<Self, IdError> {
-        const EX: &str = "!abc123 or !abc123:example.org";
         if raw.starts_with('#') {
-            return Err(IdError(
-                "That is a room alias (#…), not a room id (!…); look the alias up first.".into(),
-            ));
+            return Err(IdError::new(IdKind::RoomId, IdProblem::AliasNotId));
         }
-        sigil_checks(raw, '!', "room id", EX)?;
+        sigil_checks(raw, '!', IdKind::RoomId)?;
         if raw.contains(':') {
-            split_server(raw, "room id", EX)?;
+            split_server(raw, IdKind::RoomId)?;
         }
         Ok(Self(raw.to_owned()))
     }
@@ -219,8 +269,7 @@ string_id!(
 impl FromStr for EventId {
     type Err = IdError;
     fn from_str(raw: &str) -> Result<Self, IdError> {
-        const EX: &str = "$Qx55djE292M4k4IAKrQXVdV4BfqX5KX4fBjK_8U3x28";
-        sigil_checks(raw, '$', "event id", EX)?;
+        sigil_checks(raw, '$', IdKind::EventId)?;
         Ok(Self(raw.to_owned()))
     }
 }
@@ -233,9 +282,8 @@ string_id!(
 impl FromStr for RoomAlias {
     type Err = IdError;
     fn from_str(raw: &str) -> Result<Self, IdError> {
-        const EX: &str = "#general:example.org";
-        sigil_checks(raw, '#', "room alias", EX)?;
-        split_server(raw, "room alias", EX)?;
+        sigil_checks(raw, '#', IdKind::RoomAlias)?;
+        split_server(raw, IdKind::RoomAlias)?;
         Ok(Self(raw.to_owned()))
     }
 }
@@ -248,14 +296,12 @@ string_id!(
 impl FromStr for MediaId {
     type Err = IdError;
     fn from_str(raw: &str) -> Result<Self, IdError> {
-        common_checks(raw, "media id", "ETTAJhOSHsGNUMSslZkshPKC")?;
+        common_checks(raw, IdKind::MediaId)?;
         if !raw
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         {
-            return Err(IdError(
-                "A media id has only letters, digits, '_' and '-'.".into(),
-            ));
+            return Err(IdError::new(IdKind::MediaId, IdProblem::BadCharacters));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -269,14 +315,12 @@ string_id!(
 impl FromStr for PurgeId {
     type Err = IdError;
     fn from_str(raw: &str) -> Result<Self, IdError> {
-        common_checks(raw, "purge id", "HCJVhkvPgbCAxVfR")?;
+        common_checks(raw, IdKind::PurgeId)?;
         if !raw
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         {
-            return Err(IdError(
-                "A purge id has only letters and digits, like HCJVhkvPgbCAxVfR.".into(),
-            ));
+            return Err(IdError::new(IdKind::PurgeId, IdProblem::BadCharacters));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -311,24 +355,17 @@ impl fmt::Display for MxcUri {
 impl FromStr for MxcUri {
     type Err = IdError;
     fn from_str(raw: &str) -> Result<Self, IdError> {
-        const EX: &str = "mxc://example.org/ETTAJhOSHsGNUMSslZkshPKC";
-        common_checks(raw, "media URI", EX)?;
+        let kind = IdKind::MediaUri;
+        common_checks(raw, kind)?;
         let Some(rest) = raw.strip_prefix("mxc://") else {
-            return Err(IdError(format!(
-                "A media URI starts with mxc://, like {EX}."
-            )));
+            return Err(IdError::new(kind, IdProblem::NoMxcScheme));
         };
         let Some((server, media)) = rest.split_once('/') else {
-            return Err(IdError(format!(
-                "A media URI has a server and a media id separated by '/', like {EX}."
-            )));
+            return Err(IdError::new(kind, IdProblem::NoMediaPart));
         };
-        let server = server
-            .parse()
-            .map_err(|e: IdError| IdError(format!("In the media URI: {e}")))?;
-        let media = media
-            .parse()
-            .map_err(|e: IdError| IdError(format!("In the media URI: {e}")))?;
+        let inside = |e: IdError| IdError::new(kind, IdProblem::InMediaUri(Box::new(e)));
+        let server = server.parse().map_err(inside)?;
+        let media = media.parse().map_err(inside)?;
         Ok(Self { server, media })
     }
 }
@@ -363,16 +400,15 @@ mod tests {
     #[test]
     fn room_id_mistakes_say_what_is_wrong() {
         let alias = "#room:test.local".parse::<RoomId>().unwrap_err();
-        assert!(alias.0.contains("alias"), "{alias}");
+        assert_eq!(alias.problem, IdProblem::AliasNotId);
         let missing = "abc:test.local".parse::<RoomId>().unwrap_err();
-        assert!(missing.0.contains("starts with '!'"), "{missing}");
+        assert_eq!(missing.problem, IdProblem::NoSigil('!'));
         let spaces = "!abc def".parse::<RoomId>().unwrap_err();
-        assert!(spaces.0.contains("no spaces"), "{spaces}");
-        assert!(""
-            .parse::<RoomId>()
-            .unwrap_err()
-            .0
-            .starts_with("Enter a room id"));
+        assert_eq!(spaces.problem, IdProblem::HasSpaces);
+        assert_eq!(
+            "".parse::<RoomId>().unwrap_err(),
+            IdError::new(IdKind::RoomId, IdProblem::Empty)
+        );
         assert!("!".parse::<RoomId>().is_err());
         assert!("!abc:".parse::<RoomId>().is_err());
     }
@@ -392,7 +428,10 @@ mod tests {
         assert_eq!(id.server_name(), "test.local");
         let port: UserId = "@admin:127.0.0.1:8008".parse().unwrap();
         assert_eq!(port.server_name(), "127.0.0.1:8008");
-        assert!("@alice".parse::<UserId>().unwrap_err().0.contains("server"));
+        assert_eq!(
+            "@alice".parse::<UserId>().unwrap_err(),
+            IdError::new(IdKind::UserId, IdProblem::NoServer)
+        );
         assert!("alice:test.local".parse::<UserId>().is_err());
         assert!("@:test.local".parse::<UserId>().is_err());
         assert!("@alice:bad_server!".parse::<UserId>().is_err());
@@ -439,6 +478,9 @@ mod tests {
     #[test]
     fn overlong_ids_are_refused() {
         let long = format!("@{}:example.org", "a".repeat(300));
-        assert!(long.parse::<UserId>().unwrap_err().0.contains("too long"));
+        assert_eq!(
+            long.parse::<UserId>().unwrap_err().problem,
+            IdProblem::TooLong
+        );
     }
 }

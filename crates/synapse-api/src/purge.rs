@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::endpoints::purge::{CutPoint, PurgeState};
 use crate::endpoints::rooms::RoomEvent;
 use crate::error::ApiError;
-use crate::ids::{EventId, IdError, PurgeId, RoomAlias, RoomId};
+use crate::ids::{EventId, IdError, IdKind, IdProblem, PurgeId, RoomAlias, RoomId};
 
 /// A room as typed: an id to use, or an alias to look up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,19 +20,12 @@ impl std::str::FromStr for RoomRef {
     fn from_str(raw: &str) -> Result<Self, IdError> {
         let raw = raw.trim();
         match raw.chars().next() {
-            None => Err(IdError(
-                "Choose a room: paste its id (!…) or alias (#…:server), or search by name.".into(),
-            )),
+            None => Err(IdError::new(IdKind::Room, IdProblem::Empty)),
             Some('#') => raw.parse().map(RoomRef::Alias),
             Some('!') => raw.parse().map(RoomRef::Id),
-            Some('@') => Err(IdError("That is a user id (@…); a room id starts with '!'.".into())),
-            Some('$') => Err(IdError(
-                "That is an event id ($…); put it under \"Up to an event\", and choose the room here."
-                    .into(),
-            )),
-            Some(_) => Err(IdError(
-                "A room is given by its id (!abc…) or its alias (#name:server).".into(),
-            )),
+            Some('@') => Err(IdError::new(IdKind::Room, IdProblem::UserNotRoom)),
+            Some('$') => Err(IdError::new(IdKind::Room, IdProblem::EventNotRoom)),
+            Some(_) => Err(IdError::new(IdKind::Room, IdProblem::NotARoom)),
         }
     }
 }
@@ -196,8 +189,8 @@ pub struct PurgeForm {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PurgeFormErrors {
-    pub room: Option<String>,
-    pub event: Option<String>,
+    pub room: Option<IdError>,
+    pub event: Option<IdError>,
     pub date: Option<String>,
 }
 
@@ -226,21 +219,18 @@ pub fn validate_purge(
     let room = form
         .room
         .parse::<RoomRef>()
-        .map_err(|e| errors.room = Some(e.0))
+        .map_err(|e| errors.room = Some(e))
         .ok();
     let cut = match form.cut_kind {
         CutKind::Event => {
             let raw = form.event.trim();
             if raw.is_empty() {
-                errors.event = Some(
-                    "Paste the id of the first event to keep, like $Qx55djE292M4k4IAKrQXVdV4BfqX5KX4fBjK_8U3x28."
-                        .into(),
-                );
+                errors.event = Some(IdError::new(IdKind::EventId, IdProblem::Empty));
                 None
             } else {
                 raw.parse::<EventId>()
                     .map(CutPoint::Event)
-                    .map_err(|e| errors.event = Some(e.0))
+                    .map_err(|e| errors.event = Some(e))
                     .ok()
             }
         }
@@ -459,21 +449,10 @@ mod tests {
             Ok(RoomRef::Alias(_))
         ));
         assert!(matches!("!abc".parse(), Ok(RoomRef::Id(_))));
-        assert!("@alice:localhost"
-            .parse::<RoomRef>()
-            .unwrap_err()
-            .0
-            .contains("user id"));
-        assert!("$event"
-            .parse::<RoomRef>()
-            .unwrap_err()
-            .0
-            .contains("event id"));
-        assert!(""
-            .parse::<RoomRef>()
-            .unwrap_err()
-            .0
-            .starts_with("Choose a room"));
+        let problem = |raw: &str| raw.parse::<RoomRef>().unwrap_err().problem;
+        assert_eq!(problem("@alice:localhost"), IdProblem::UserNotRoom);
+        assert_eq!(problem("$event"), IdProblem::EventNotRoom);
+        assert_eq!(problem(""), IdProblem::Empty);
         assert!("town square".parse::<RoomRef>().is_err());
     }
 
@@ -549,7 +528,10 @@ mod tests {
         f.room = String::new();
         f.date = "2027-01-01T00:00".into();
         let errors = validate_purge(&f, NOW, |_| 0).unwrap_err();
-        assert!(errors.room.unwrap().starts_with("Choose a room"));
+        assert_eq!(
+            errors.room,
+            Some(IdError::new(IdKind::Room, IdProblem::Empty))
+        );
         assert!(errors.date.unwrap().contains("future"));
 
         f.date = "not a date".into();
@@ -563,11 +545,10 @@ mod tests {
 
         let mut e = form(CutKind::Event);
         e.event = "!notanevent".into();
-        assert!(validate_purge(&e, NOW, |_| 0)
-            .unwrap_err()
-            .event
-            .unwrap()
-            .contains("starts with '$'"));
+        assert_eq!(
+            validate_purge(&e, NOW, |_| 0).unwrap_err().event,
+            Some(IdError::new(IdKind::EventId, IdProblem::NoSigil('$')))
+        );
         e.event = " ".into();
         assert!(validate_purge(&e, NOW, |_| 0).unwrap_err().event.is_some());
         // The event field is ignored when cutting by date, and vice versa.
