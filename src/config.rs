@@ -4,8 +4,8 @@ use synapse_api::client::{send_request, Transport};
 use synapse_api::config::{Config, ConfigProblem};
 use synapse_api::Request;
 
-use crate::id_words::id_problem;
 use crate::navigation;
+use crate::words::ids::id_problem;
 
 /// The deployment's config: `Ok(default)` when there is no file, `Err` when there is
 /// one that cannot be used (sign-in then stays closed: see `Config`).

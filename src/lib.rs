@@ -8,7 +8,6 @@ mod api;
 mod components;
 mod config;
 mod http;
-mod id_words;
 mod navigation;
 mod pages;
 mod purge_tracker;
@@ -17,6 +16,7 @@ mod session;
 mod sign_in;
 mod storage;
 mod time;
+pub mod words;
 
 use std::rc::Rc;
 

@@ -2,8 +2,8 @@
 //! (see `synapse_api::retry`), and `RateLimitNotice` tells the person, so a slow
 //! answer is never a silent one.
 
+use crate::words::errors::human_wait;
 use leptos::prelude::*;
-use synapse_api::error::human_wait;
 
 /// Told of every wait out of a 429 the transport makes (`http::BrowserTransport`).
 pub trait WaitReport {

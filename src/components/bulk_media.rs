@@ -11,6 +11,7 @@ use synapse_api::media::{format_size, progress_of, run_bulk, BulkProgress, Media
 use crate::api::use_api;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::media_outcome::MediaOutcome;
+use crate::words::errors;
 
 /// Requests in flight at once during a bulk action: enough to be quick, few enough not
 /// to crowd a busy server.
@@ -91,7 +92,8 @@ pub fn BulkBar(
                     });
                     if let Err(e) = result {
                         let row = &rows[index];
-                        failures.update(|f| f.push(format!("{}: {}", row.label(), e.summary())));
+                        failures
+                            .update(|f| f.push(format!("{}: {}", row.label(), errors::summary(e))));
                     }
                 },
             )

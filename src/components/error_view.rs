@@ -1,5 +1,6 @@
 //! The one way a failed request is shown: what happened, and what to do next.
 
+use crate::words::errors::{next_step, summary};
 use leptos::prelude::*;
 use synapse_api::ApiError;
 
@@ -18,9 +19,9 @@ pub fn ErrorView(
 ) -> impl IntoView {
     view! {
         <div class="error-view" role="alert">
-            <p class="error-summary">{error.summary()}</p>
+            <p class="error-summary">{summary(&error)}</p>
             {hint.map(|hint| view! { <p>{hint}</p> })}
-            <p>{error.next_step()}</p>
+            <p>{next_step(&error)}</p>
             {retry.map(|retry| {
                 view! {
                     <button type="button" on:click=move |_| retry.run(())>

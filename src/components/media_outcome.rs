@@ -1,5 +1,6 @@
 //! What an action on a media list came to, as data; `text` words it, in one place.
 
+use crate::words::errors::{next_step, summary};
 use synapse_api::endpoints::media::MediaAction;
 use synapse_api::ApiError;
 
@@ -47,8 +48,8 @@ impl MediaOutcome {
             } => format!(
                 "{file} could not be {}: {} {}",
                 past_tense(*action),
-                error.summary(),
-                error.next_step()
+                summary(error),
+                next_step(error)
             ),
             MediaOutcome::QuarantinedAll {
                 count,
@@ -60,9 +61,9 @@ impl MediaOutcome {
             MediaOutcome::DeletedAll { count } => {
                 format!("Deleted {count} file(s); none is left.")
             }
-            MediaOutcome::AllFailed(error) => format!("{} {}", error.summary(), error.next_step()),
+            MediaOutcome::AllFailed(error) => format!("{} {}", summary(error), next_step(error)),
             MediaOutcome::ListUnreadable(error) => {
-                format!("Could not load the whole list: {}", error.summary())
+                format!("Could not load the whole list: {}", summary(error))
             }
         }
     }

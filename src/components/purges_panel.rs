@@ -8,10 +8,10 @@ use synapse_api::path::segment;
 use synapse_api::purge::{format_elapsed, format_utc, TrackState, TrackedPurge};
 
 use crate::components::field::TextField;
-use crate::id_words::id_problem;
 use crate::navigation;
 use crate::purge_tracker::use_purge_tracker;
 use crate::time::format_local;
+use crate::words::ids::id_problem;
 
 /// Describes a cut point for a table cell.
 pub fn describe_cut(cut: &CutPoint) -> String {

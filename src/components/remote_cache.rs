@@ -11,6 +11,7 @@ use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::error_view::ErrorView;
 use crate::components::field::DateTimeField;
 use crate::time::{format_local, now_ms, offset_minutes_at};
+use crate::words::storage::cutoff_problem;
 
 /// The date, the confirmation naming it, and the count the server deleted.
 #[component]
@@ -33,9 +34,9 @@ pub fn PurgeRemoteCache() -> impl IntoView {
                 error.set(None);
                 confirming.set(Some(ts));
             }
-            Err(message) => {
+            Err(problem) => {
                 confirming.set(None);
-                error.set(Some(message));
+                error.set(Some(cutoff_problem(&problem)));
             }
         }
     };

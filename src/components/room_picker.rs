@@ -13,7 +13,8 @@ use crate::api::{use_api, Api};
 use crate::components::error_view::ErrorView;
 use crate::components::field::TextField;
 use crate::components::pager::Pager;
-use crate::id_words::id_problem;
+use crate::words::errors::{next_step, summary};
+use crate::words::ids::id_problem;
 
 /// Rooms per page of search results.
 const SEARCH_PAGE: u32 = 20;
@@ -33,7 +34,7 @@ pub async fn look_up(api: Api, room: RoomRef) -> Result<RoomDetailsResponse, Str
         {
             Ok(found) => found.room_id,
             Err(e) if e.is_not_found() => return Err(format!("No room has the alias {alias}.")),
-            Err(e) => return Err(format!("{} {}", e.summary(), e.next_step())),
+            Err(e) => return Err(format!("{} {}", summary(&e), next_step(&e))),
         },
     };
     match api
@@ -46,7 +47,7 @@ pub async fn look_up(api: Api, room: RoomRef) -> Result<RoomDetailsResponse, Str
         Err(e) if e.is_not_found() => Err(format!(
             "This server does not know the room {room_id}. Check the id, or search by name."
         )),
-        Err(e) => Err(format!("{} {}", e.summary(), e.next_step())),
+        Err(e) => Err(format!("{} {}", summary(&e), next_step(&e))),
     }
 }
 

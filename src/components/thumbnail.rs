@@ -15,6 +15,7 @@ use web_sys::{IntersectionObserver, IntersectionObserverEntry};
 
 use crate::api::{use_api, Api};
 use crate::http::{revoke_object_url, sleep};
+use crate::words::errors::summary;
 
 /// Previews loading at once, across the page.
 const MAX_LOADING: usize = 3;
@@ -187,7 +188,7 @@ fn LargePreview(
                 {move || match image.get() {
                     None => view! { <p role="status">"Loading the preview…"</p> }.into_any(),
                     Some(Ok(url)) => view! { <img src=url alt=alt.clone() /> }.into_any(),
-                    Some(Err(e)) => view! { <p role="alert">{format!("No preview: {}", e.summary())}</p> }.into_any(),
+                    Some(Err(e)) => view! { <p role="alert">{format!("No preview: {}", summary(&e))}</p> }.into_any(),
                 }}
             </div>
         </div>

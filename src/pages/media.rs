@@ -32,9 +32,9 @@ use crate::components::pager::Pager;
 use crate::components::room_picker::RoomPicker;
 use crate::components::row_window::use_row_window;
 use crate::components::thumbnail::Thumbnail;
-use crate::id_words::id_problem;
 use crate::navigation;
 use crate::time::format_local;
+use crate::words::ids::id_problem;
 use synapse_api::paging::{every_page, thousands};
 
 /// Users per page of a user search.

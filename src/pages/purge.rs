@@ -10,8 +10,8 @@ use synapse_api::endpoints::rooms::{
 use synapse_api::ids::RoomId;
 use synapse_api::paging::thousands;
 use synapse_api::purge::{
-    explain_purge_refusal, local_messages_when_kept, validate_purge, CutKind, LocalMessagesFate,
-    PurgeForm, PurgeFormErrors, PurgeTally, RoomRef, TrackState, TrackedPurge,
+    local_messages_when_kept, validate_purge, CutKind, LocalMessagesFate, PurgeForm,
+    PurgeFormErrors, PurgeRefusal, PurgeTally, RoomRef, TrackState, TrackedPurge,
 };
 use synapse_api::ApiError;
 
@@ -22,9 +22,10 @@ use crate::components::error_view::ErrorView;
 use crate::components::field::{DateTimeField, TextField};
 use crate::components::purges_panel::{describe_cut, PurgesPanel};
 use crate::components::room_picker::{look_up, ChosenRoom, RoomPicker};
-use crate::id_words::id_problem;
 use crate::purge_tracker::use_purge_tracker;
 use crate::time::{format_local, now_ms, offset_minutes_at};
+use crate::words::ids::id_problem;
+use crate::words::purge::{purge_date_problem, purge_refusal};
 
 /// The preview reads at most this many events to count what a purge removes.
 const PREVIEW_EVENT_LIMIT: usize = 5_000;
@@ -350,7 +351,7 @@ fn StartPurge(
                         label="Purge messages sent before"
                         id="cut-date"
                         value=date
-                        error=Signal::derive(move || errors.read().date.clone())
+                        error=Signal::derive(move || errors.read().date.as_ref().map(purge_date_problem))
                     />
                 </Show>
                 <label class="check">
@@ -457,7 +458,7 @@ fn Confirm(
     };
     let button = format!("Purge history of {room_label}");
     let refusal = move || match start.value().get() {
-        Some(Err(error)) => Some(explain_purge_refusal(&error)),
+        Some(Err(error)) => Some(purge_refusal(&PurgeRefusal::of(&error))),
         _ => None,
     };
     let for_start = preview.clone();

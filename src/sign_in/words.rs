@@ -1,13 +1,14 @@
 //! What the sign-in page says: every reason the core gives, in words, with what to do
 //! next. The one place these sentences live.
 
-use synapse_api::error::human_wait;
+use crate::words::errors::human_wait;
+use crate::words::errors::{next_step, summary};
 use synapse_api::homeserver::BaseUrl;
 use synapse_api::signin::{
     Flow, HomeserverProblem, PasswordProblem, SignInFailure, Step, TokenProblem, UserProblem,
 };
 
-use crate::id_words::id_problem;
+use crate::words::ids::id_problem;
 
 fn allowed_list(allowed: &[BaseUrl]) -> String {
     let list: Vec<&str> = allowed.iter().map(BaseUrl::as_str).collect();
@@ -95,7 +96,7 @@ pub fn failure(failure: &SignInFailure) -> String {
         SignInFailure::NotSynapse { base, error } => format!(
             "{base} answered, but not as a Synapse admin API ({}). Check the address, and \
              that a reverse proxy forwards /_synapse/admin to Synapse.",
-            error.summary()
+            summary(error)
         ),
         SignInFailure::PasswordNotOffered => "This server does not sign in with passwords \
              here: use a sign-in button above, or paste an access token."
@@ -187,8 +188,8 @@ pub fn failure(failure: &SignInFailure) -> String {
             format!(
                 "{} failed. {} {}",
                 step(*at),
-                error.summary(),
-                error.next_step()
+                summary(error),
+                next_step(error)
             )
         }
     }

@@ -1,18 +1,19 @@
 //! The one error type for everything a request can end in.
 //!
 //! It is `Clone` (it lives in signals), carries only what the server or the browser
-//! said (never the request headers, so never a token), and knows how to explain itself
-//! in words with a next step.
+//! said (never the request headers, so never a token), and is data: the console says
+//! it in words, with a next step (`src/words/errors.rs`).
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Synapse's answer to a request it does not know.
 const UNRECOGNIZED: &str = "M_UNRECOGNIZED";
 
-/// How a request failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How a request failed. Serializable: a dry run keeps why a user's media could not
+/// be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ApiError {
     /// No HTTP answer at all: server down, DNS, TLS, or a CORS/proxy block.
     Network { detail: String },
@@ -125,112 +126,13 @@ impl ApiError {
             _ => None,
         }
     }
-
-    /// A sentence saying what went wrong, in plain words.
-    pub fn summary(&self) -> String {
-        match self {
-            ApiError::Network { .. } => "The server could not be reached.".into(),
-            ApiError::Blocked { origin } => format!(
-                "The browser did not send the request: this console's Content-Security-Policy \
-                 does not allow connecting to {origin}."
-            ),
-            ApiError::Matrix { status: 401, .. } => "Your session has expired.".into(),
-            ApiError::Matrix {
-                status: 403,
-                message,
-                ..
-            } => {
-                format!("The server refused this: {message}")
-            }
-            ApiError::Matrix {
-                status: 429,
-                retry_after_ms,
-                ..
-            } => match retry_after_ms {
-                Some(ms) => format!(
-                    "The server is rate limiting requests; it asks to wait {}.",
-                    human_wait(*ms)
-                ),
-                None => "The server is rate limiting requests.".into(),
-            },
-            ApiError::Matrix {
-                errcode, message, ..
-            } if errcode == UNRECOGNIZED => {
-                format!("This server does not offer that request ({message}).")
-            }
-            // Synapse's own 500 is a Matrix error: M_UNKNOWN, "Internal server error".
-            ApiError::Matrix {
-                status, message, ..
-            } if *status >= 500 => {
-                format!("The server failed while answering (HTTP {status}): {message}")
-            }
-            ApiError::Matrix {
-                message, errcode, ..
-            } => {
-                if message.is_empty() {
-                    format!("The server refused the request ({errcode}).")
-                } else {
-                    format!("The server said: {message}")
-                }
-            }
-            ApiError::Http { status, .. } if *status >= 500 => {
-                format!("The server failed with HTTP {status}.")
-            }
-            ApiError::Http { status, .. } => {
-                format!("The server answered HTTP {status} without a Matrix error.")
-            }
-            ApiError::Decode { .. } => "The server's answer was not in the expected format.".into(),
-        }
-    }
-
-    /// What the person can do next.
-    pub fn next_step(&self) -> &'static str {
-        match self {
-            ApiError::Network { .. } => {
-                "Check that the server is running and the address is right. A reverse proxy or \
-                 CORS setting may also block /_synapse/admin from this page."
-            }
-            ApiError::Blocked { .. } => {
-                "Add the homeserver's origin to connect-src in the Content-Security-Policy that \
-                 the web server sends with this console, then reload the page."
-            }
-            ApiError::Matrix { status: 401, .. } => "Sign in again.",
-            ApiError::Matrix { status: 403, .. } => {
-                "Use an account that is a server admin on this homeserver."
-            }
-            ApiError::Matrix { status: 429, .. } => "Wait a moment, then try again.",
-            ApiError::Matrix { errcode, .. } if errcode == UNRECOGNIZED => {
-                "The server may run an older Synapse, or a proxy may not forward /_synapse/admin."
-            }
-            ApiError::Matrix { status, .. } | ApiError::Http { status, .. } if *status >= 500 => {
-                "Nothing you entered caused this. Try again; if it keeps failing, the Synapse \
-                 log (homeserver.log) says why."
-            }
-            ApiError::Http { .. } => {
-                "A reverse proxy may be answering instead of Synapse: check that it forwards \
-                 /_synapse/admin and /_matrix."
-            }
-            ApiError::Decode { .. } => {
-                "Check that the address points at a Synapse homeserver, not another web site."
-            }
-            ApiError::Matrix { .. } => "Check the input and try again.",
-        }
-    }
 }
 
-/// "3 seconds", "5 min 31 s": how long the server asks to wait.
-pub fn human_wait(ms: u64) -> String {
-    let secs = ms.div_ceil(1000);
-    if secs < 60 {
-        format!("{secs} second{}", if secs == 1 { "" } else { "s" })
-    } else {
-        format!("{} min {} s", secs / 60, secs % 60)
-    }
-}
-
+/// For logs, not for people: the console words an `ApiError` itself
+/// (`src/words/errors.rs`).
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.summary(), self.next_step())
+        write!(f, "{self:?}")
     }
 }
 
@@ -248,21 +150,19 @@ mod tests {
         );
         assert!(e.is_unauthorized());
         assert_eq!(e.errcode(), Some("M_UNKNOWN_TOKEN"));
-        assert_eq!(e.summary(), "Your session has expired.");
 
         let e = ApiError::from_status(
             429,
             r#"{"errcode":"M_LIMIT_EXCEEDED","error":"Too Many Requests","retry_after_ms":330688}"#,
         );
         assert_eq!(e.retry_after_ms(), Some(330_688));
-        assert!(e.summary().contains("5 min 31 s"), "{}", e.summary());
 
         let e = ApiError::from_status(
             403,
             r#"{"errcode":"M_FORBIDDEN","error":"You are not a server admin"}"#,
         );
         assert!(e.is_forbidden());
-        assert!(e.summary().contains("not a server admin"));
+        assert_eq!(e.server_message(), Some("You are not a server admin"));
     }
 
     #[test]
@@ -276,76 +176,14 @@ mod tests {
             }
             other => panic!("expected Http, got {other:?}"),
         }
-        assert!(e.summary().contains("HTTP 502"));
-        assert!(ApiError::from_status(404, "").next_step().contains("proxy"));
+        assert_eq!(e.status(), Some(502));
     }
 
     #[test]
-    fn every_kind_explains_itself() {
-        let all = [
-            ApiError::Network {
-                detail: "TypeError: Failed to fetch".into(),
-            },
-            ApiError::from_status(
-                401,
-                r#"{"errcode":"M_MISSING_TOKEN","error":"Missing access token"}"#,
-            ),
-            ApiError::from_status(
-                404,
-                r#"{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}"#,
-            ),
-            ApiError::from_status(400, r#"{"errcode":"M_UNKNOWN","error":""}"#),
-            ApiError::from_status(500, "oops"),
-            ApiError::Decode {
-                status: 200,
-                detail: "missing field".into(),
-            },
-            ApiError::Blocked {
-                origin: "https://matrix.example.org".into(),
-            },
-        ];
-        for e in all {
-            assert!(!e.summary().is_empty());
-            assert!(!e.next_step().is_empty());
-        }
-    }
-
-    #[test]
-    fn a_synapse_500_is_the_server_s_fault_not_the_input_s() {
-        // Synapse's body for an exception, as Synapse 1.163 sends it.
-        let e = ApiError::from_status(
-            500,
-            r#"{"errcode":"M_UNKNOWN","error":"Internal server error"}"#,
-        );
-        assert_eq!(e.errcode(), Some("M_UNKNOWN"));
-        assert_eq!(
-            e.summary(),
-            "The server failed while answering (HTTP 500): Internal server error"
-        );
-        assert!(e
-            .next_step()
-            .starts_with("Nothing you entered caused this."));
-        assert!(e.next_step().contains("homeserver.log"));
-        // A 400 keeps the advice about the input.
-        let refused = ApiError::from_status(400, r#"{"errcode":"M_UNKNOWN","error":"bad"}"#);
-        assert_eq!(refused.next_step(), "Check the input and try again.");
-    }
-
-    #[test]
-    fn a_policy_block_names_the_origin_and_the_directive() {
+    fn a_policy_block_has_no_status() {
         let e = ApiError::Blocked {
             origin: "https://matrix.example.org".into(),
         };
         assert_eq!(e.status(), None);
-        assert!(e.summary().contains("https://matrix.example.org"));
-        assert!(e.summary().contains("Content-Security-Policy"));
-        assert!(e.next_step().contains("connect-src"));
-    }
-
-    #[test]
-    fn human_wait_rounds_up() {
-        assert_eq!(human_wait(1), "1 second");
-        assert_eq!(human_wait(2500), "3 seconds");
-        assert_eq!(human_wait(61_000), "1 min 1 s");
     }
 }

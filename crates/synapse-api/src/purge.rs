@@ -41,12 +41,22 @@ pub struct LocalDateTime {
     pub second: u32,
 }
 
-impl std::str::FromStr for LocalDateTime {
-    type Err = String;
+/// Why a date typed as a cut-off is not usable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateProblem {
+    Missing,
+    /// Not a date and time; the text.
+    Unreadable(String),
+    /// Before what the action takes (1970 for a purge, December 1970 for a delete).
+    TooEarly,
+    InFuture,
+}
 
-    fn from_str(raw: &str) -> Result<Self, String> {
-        let bad =
-            || format!("'{raw}' is not a date and time: pick one, or type it as 2026-01-31 14:30.");
+impl std::str::FromStr for LocalDateTime {
+    type Err = DateProblem;
+
+    fn from_str(raw: &str) -> Result<Self, DateProblem> {
+        let bad = || DateProblem::Unreadable(raw.to_owned());
         let raw_t = raw.trim().replacen(' ', "T", 1);
         let (date, time) = raw_t.split_once('T').ok_or_else(bad)?;
         let mut date_parts = date.split('-');
@@ -191,7 +201,7 @@ pub struct PurgeForm {
 pub struct PurgeFormErrors {
     pub room: Option<IdError>,
     pub event: Option<IdError>,
-    pub date: Option<String>,
+    pub date: Option<DateProblem>,
 }
 
 impl PurgeFormErrors {
@@ -236,24 +246,21 @@ pub fn validate_purge(
         }
         CutKind::Date => match form.date.trim() {
             "" => {
-                errors.date = Some("Choose the date and time: history before it is purged.".into());
+                errors.date = Some(DateProblem::Missing);
                 None
             }
             raw => match raw.parse::<LocalDateTime>() {
-                Err(message) => {
-                    errors.date = Some(message);
+                Err(problem) => {
+                    errors.date = Some(problem);
                     None
                 }
                 Ok(local) => {
                     let ts = local.to_utc_ms(offset_minutes_at(&local));
                     if ts <= 0 {
-                        errors.date = Some("Choose a date after 1970.".into());
+                        errors.date = Some(DateProblem::TooEarly);
                         None
                     } else if ts as u64 > now_ms {
-                        errors.date = Some(
-                            "That is in the future: a purge cannot go past now. Choose a past date and time."
-                                .into(),
-                        );
+                        errors.date = Some(DateProblem::InFuture);
                         None
                     } else {
                         Some(CutPoint::Before(ts as u64))
@@ -272,20 +279,30 @@ pub fn validate_purge(
     }
 }
 
-/// A refusal to start a purge, in plain words with what to do next.
-pub fn explain_purge_refusal(error: &ApiError) -> String {
-    let said = error.server_message().unwrap_or_default();
-    if said.contains("there is no event to be purged") {
-        "Nothing to purge: the cut point is before the room's first message, or this server \
-         does not know the room. Check the room, or choose a later cut point."
-            .into()
-    } else if said.contains("wrong room") {
-        "That event belongs to another room. Check the event id, or choose the room it is in."
-            .into()
-    } else if said.starts_with("Could not find event") {
-        "This server has no event with that id. Check that it was copied whole.".into()
-    } else {
-        format!("{} {}", error.summary(), error.next_step())
+/// Why Synapse refused to start a purge, read from what it said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PurgeRefusal {
+    /// The cut point is before the room's first message, or the room is unknown.
+    NothingToPurge,
+    /// The event belongs to another room.
+    WrongRoom,
+    /// The server has no event with that id.
+    UnknownEvent,
+    Other(ApiError),
+}
+
+impl PurgeRefusal {
+    pub fn of(error: &ApiError) -> Self {
+        let said = error.server_message().unwrap_or_default();
+        if said.contains("there is no event to be purged") {
+            PurgeRefusal::NothingToPurge
+        } else if said.contains("wrong room") {
+            PurgeRefusal::WrongRoom
+        } else if said.starts_with("Could not find event") {
+            PurgeRefusal::UnknownEvent
+        } else {
+            PurgeRefusal::Other(error.clone())
+        }
     }
 }
 
@@ -497,11 +514,9 @@ mod tests {
             "2026-11-01T25:00",
             "2026-11-01T10:00:00:00",
         ] {
-            assert!(
-                bad.parse::<LocalDateTime>()
-                    .unwrap_err()
-                    .contains("not a date"),
-                "{bad}"
+            assert_eq!(
+                bad.parse::<LocalDateTime>().unwrap_err(),
+                DateProblem::Unreadable(bad.to_owned())
             );
         }
     }
@@ -532,14 +547,13 @@ mod tests {
             errors.room,
             Some(IdError::new(IdKind::Room, IdProblem::Empty))
         );
-        assert!(errors.date.unwrap().contains("future"));
+        assert_eq!(errors.date, Some(DateProblem::InFuture));
 
         f.date = "not a date".into();
-        assert!(validate_purge(&f, NOW, |_| 0)
-            .unwrap_err()
-            .date
-            .unwrap()
-            .contains("not a date"));
+        assert_eq!(
+            validate_purge(&f, NOW, |_| 0).unwrap_err().date,
+            Some(DateProblem::Unreadable("not a date".into()))
+        );
         f.date = String::new();
         assert!(validate_purge(&f, NOW, |_| 0).unwrap_err().date.is_some());
 
@@ -558,24 +572,33 @@ mod tests {
     }
 
     #[test]
-    fn refusals_are_explained() {
-        let none = ApiError::from_status(
-            404,
-            r#"{"errcode":"M_NOT_FOUND","error":"there is no event to be purged"}"#,
+    fn refusals_are_told_apart() {
+        let refusal = |status, body| PurgeRefusal::of(&ApiError::from_status(status, body));
+        assert_eq!(
+            refusal(
+                404,
+                r#"{"errcode":"M_NOT_FOUND","error":"there is no event to be purged"}"#
+            ),
+            PurgeRefusal::NothingToPurge
         );
-        assert!(explain_purge_refusal(&none).starts_with("Nothing to purge"));
-        let wrong = ApiError::from_status(
-            400,
-            r#"{"errcode":"M_UNKNOWN","error":"Event is for wrong room."}"#,
+        assert_eq!(
+            refusal(
+                400,
+                r#"{"errcode":"M_UNKNOWN","error":"Event is for wrong room."}"#
+            ),
+            PurgeRefusal::WrongRoom
         );
-        assert!(explain_purge_refusal(&wrong).contains("another room"));
-        let missing = ApiError::from_status(
-            404,
-            r#"{"errcode":"M_NOT_FOUND","error":"Could not find event $x"}"#,
+        assert_eq!(
+            refusal(
+                404,
+                r#"{"errcode":"M_NOT_FOUND","error":"Could not find event $x"}"#
+            ),
+            PurgeRefusal::UnknownEvent
         );
-        assert!(explain_purge_refusal(&missing).contains("no event with that id"));
-        let other = ApiError::from_status(500, "boom");
-        assert!(explain_purge_refusal(&other).contains("HTTP 500"));
+        assert_eq!(
+            refusal(500, "boom"),
+            PurgeRefusal::Other(ApiError::from_status(500, "boom"))
+        );
     }
 
     fn event(id: &str, sender: &str, ts: u64, state: bool) -> RoomEvent {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use synapse_api::reclaim::{DeleteOldErrors, SizeUnit};
 
 use crate::components::field::DateTimeField;
+use crate::words::storage::{cutoff_problem, size_problem};
 
 #[component]
 pub fn RuleForm(
@@ -31,7 +32,7 @@ pub fn RuleForm(
                 label="Not used since"
                 id="reclaim-date"
                 value=date
-                error=Signal::derive(move || errors.read().date.clone())
+                error=Signal::derive(move || errors.read().date.as_ref().map(cutoff_problem))
             />
             <div class="field">
                 <label for="reclaim-size">"Larger than"</label>
@@ -62,7 +63,7 @@ pub fn RuleForm(
                     </select>
                 </div>
                 <p class="field-error" id="reclaim-size-error" role="alert">
-                    {move || errors.read().size.clone()}
+                    {move || errors.read().size.as_ref().map(size_problem)}
                 </p>
             </div>
             <label class="check">

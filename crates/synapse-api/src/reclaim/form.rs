@@ -1,6 +1,6 @@
 //! The delete-by-age form: sizes and units, the date guards, and the rule it makes.
 
-use crate::purge::LocalDateTime;
+use crate::purge::{DateProblem, LocalDateTime};
 use serde::{Deserialize, Serialize};
 
 /// Synapse refuses a `before_ts` below this (Dec 1970 in ms, year 2920 in seconds):
@@ -39,45 +39,52 @@ impl SizeUnit {
     }
 }
 
+/// Text that is not a size unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownSizeUnit(pub String);
+
+/// Why a size typed for "larger than" is not usable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SizeProblem {
+    Negative,
+    /// Not a number; the text.
+    NotANumber(String),
+    /// More bytes than a u64 holds.
+    TooLarge,
+}
+
 impl std::str::FromStr for SizeUnit {
-    type Err = String;
+    type Err = UnknownSizeUnit;
     /// Reads a unit as people write it: "MB", "mb", "MiB", "M" are all mebibytes here.
-    fn from_str(raw: &str) -> Result<Self, String> {
+    fn from_str(raw: &str) -> Result<Self, UnknownSizeUnit> {
         match raw.trim().to_ascii_lowercase().as_str() {
             "" | "b" | "byte" | "bytes" => Ok(SizeUnit::Bytes),
             "k" | "kb" | "kib" => Ok(SizeUnit::KiB),
             "m" | "mb" | "mib" => Ok(SizeUnit::MiB),
             "g" | "gb" | "gib" => Ok(SizeUnit::GiB),
-            _ => Err(format!(
-                "'{}' is not a size unit: use bytes, KiB, MiB or GiB.",
-                raw.trim()
-            )),
+            _ => Err(UnknownSizeUnit(raw.trim().to_owned())),
         }
     }
 }
 
 /// "larger than" as typed: a number (a fraction is fine, "1.5") in `unit`, or empty
 /// for any size. Returns whole bytes.
-pub fn parse_size(amount: &str, unit: SizeUnit) -> Result<u64, String> {
+pub fn parse_size(amount: &str, unit: SizeUnit) -> Result<u64, SizeProblem> {
     let raw = amount.trim();
     if raw.is_empty() {
         return Ok(0);
     }
-    let bad = || {
-        format!(
-            "'{raw}' is not a size: type a number such as 500 or 1.5, and pick the unit beside it."
-        )
-    };
+    let bad = || SizeProblem::NotANumber(raw.to_owned());
     let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
         return Err(if raw.starts_with('-') {
-            "A size cannot be negative.".into()
+            SizeProblem::Negative
         } else {
             bad()
         });
     }
-    let too_big = || "That size is larger than any disk: check the number and unit.".to_owned();
+    let too_big = || SizeProblem::TooLarge;
     let whole: u64 = if whole.is_empty() {
         0
     } else {
@@ -104,22 +111,18 @@ pub fn cutoff_from_input(
     raw: &str,
     now_ms: u64,
     offset_minutes_at: impl Fn(&LocalDateTime) -> i32,
-) -> Result<u64, String> {
+) -> Result<u64, DateProblem> {
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err("Choose a date and time: files not used since then are deleted.".into());
+        return Err(DateProblem::Missing);
     }
     let local: LocalDateTime = raw.parse()?;
     let ts = local.to_utc_ms(offset_minutes_at(&local));
     if ts < MIN_BEFORE_TS as i64 {
-        return Err("Choose a date after December 1970.".into());
+        return Err(DateProblem::TooEarly);
     }
     if ts as u64 > now_ms {
-        return Err(
-            "That is in the future. Synapse would then delete every file it is \
-                    allowed to, however recently used: choose a past date and time."
-                .into(),
-        );
+        return Err(DateProblem::InFuture);
     }
     Ok(ts as u64)
 }
@@ -136,8 +139,8 @@ pub struct DeleteOldForm {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeleteOldErrors {
-    pub date: Option<String>,
-    pub size: Option<String>,
+    pub date: Option<DateProblem>,
+    pub size: Option<SizeProblem>,
 }
 
 /// Which local files a delete by age and size removes, as Synapse decides it.

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use crate::endpoints::media::DeletedMedia;
+use crate::error::ApiError;
 use crate::ids::{MediaId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -90,7 +91,7 @@ pub struct DryRunReport {
     pub files_not_read: u64,
     pub users_scanned: usize,
     /// Users whose media list could not be read, with the reason.
-    pub unreadable: Vec<(UserId, String)>,
+    pub unreadable: Vec<(UserId, ApiError)>,
     /// Files the statistics attribute to no user (URL previews): not listable.
     pub unattributed_files: u64,
     /// Rooms whose avatar could not be read (with keep avatars on).

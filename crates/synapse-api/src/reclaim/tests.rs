@@ -7,8 +7,9 @@ use super::*;
 use crate::client::fake::{run, FakeServer};
 use crate::endpoints::media::{DeletedMedia, MediaDetails};
 use crate::endpoints::statistics::UserUsage;
+use crate::error::ApiError;
 use crate::ids::ServerName;
-use crate::purge::LocalDateTime;
+use crate::purge::{DateProblem, LocalDateTime};
 
 const NOW: u64 = 1_795_341_000_000; // 2026-11-22
 const UTC: fn(&LocalDateTime) -> i32 = |_| 0;
@@ -103,16 +104,17 @@ fn sizes_with_units() {
     assert_eq!(parse_size(".5", SizeUnit::KiB), Ok(512));
     assert_eq!(parse_size("3.", SizeUnit::KiB), Ok(3072));
     assert_eq!(parse_size("1", SizeUnit::GiB), Ok(1 << 30));
-    assert!(parse_size("-1", SizeUnit::KiB)
-        .unwrap_err()
-        .contains("negative"));
+    assert_eq!(parse_size("-1", SizeUnit::KiB), Err(SizeProblem::Negative));
     for bad in ["abc", "1,5", "1.2.3", "1e3", ".", "10 MB", "+1"] {
-        let e = parse_size(bad, SizeUnit::KiB).unwrap_err();
-        assert!(e.contains("not a size"), "{bad}: {e}");
+        assert_eq!(
+            parse_size(bad, SizeUnit::KiB),
+            Err(SizeProblem::NotANumber(bad.into()))
+        );
     }
-    assert!(parse_size("99999999999999999999", SizeUnit::Bytes)
-        .unwrap_err()
-        .contains("larger than any disk"));
+    assert_eq!(
+        parse_size("99999999999999999999", SizeUnit::Bytes),
+        Err(SizeProblem::TooLarge)
+    );
     assert!(parse_size("18446744073709551615", SizeUnit::GiB).is_err());
     assert_eq!("MB".parse(), Ok(SizeUnit::MiB));
     assert_eq!("kib".parse(), Ok(SizeUnit::KiB));
@@ -125,18 +127,14 @@ fn sizes_with_units() {
 
 #[test]
 fn cutoff_guards() {
-    assert!(cutoff_from_input("", NOW, UTC)
-        .unwrap_err()
-        .contains("Choose a date"));
-    assert!(cutoff_from_input("2026-11-23T00:00", NOW, UTC)
-        .unwrap_err()
-        .contains("future"));
-    assert!(cutoff_from_input("1970-01-01T00:00", NOW, UTC)
-        .unwrap_err()
-        .contains("1970"));
-    assert!(cutoff_from_input("yesterday", NOW, UTC)
-        .unwrap_err()
-        .contains("not a date"));
+    let refused = |raw: &str| cutoff_from_input(raw, NOW, UTC).unwrap_err();
+    assert_eq!(refused(""), DateProblem::Missing);
+    assert_eq!(refused("2026-11-23T00:00"), DateProblem::InFuture);
+    assert_eq!(refused("1970-01-01T00:00"), DateProblem::TooEarly);
+    assert_eq!(
+        refused("yesterday"),
+        DateProblem::Unreadable("yesterday".into())
+    );
     assert_eq!(
         cutoff_from_input("2026-11-01T12:00", NOW, UTC),
         Ok(1_793_534_400_000)
@@ -417,7 +415,10 @@ fn a_saved_dry_run_and_delete_read_back_as_they_were() {
         count: 2,
         ids: Some(["abc", "def"].into_iter().collect()),
         bytes: 2048,
-        unreadable: vec![("@bob:t.l".parse().unwrap(), "HTTP 500".into())],
+        unreadable: vec![(
+            "@bob:t.l".parse().unwrap(),
+            ApiError::from_status(500, "boom"),
+        )],
         complete: true,
         ..DryRunReport::default()
     };

@@ -283,7 +283,7 @@ pub async fn dry_run(
                     {
                         Ok(page) => page,
                         Err(e) => {
-                            unreadable.borrow_mut().push((user_id, e.summary()));
+                            unreadable.borrow_mut().push((user_id, e.clone()));
                             return Err(e);
                         }
                     };

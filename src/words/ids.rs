@@ -1,5 +1,5 @@
-//! Why a typed identifier, homeserver or room is not one, in words: the one place the
-//! app says it (the core gives the reason, `synapse_api::ids::IdError`).
+//! Why a typed id, homeserver or room is not one, in words (the core gives the reason,
+//! `synapse_api::ids::IdError`).
 
 use synapse_api::ids::{IdError, IdKind, IdProblem, MAX_ID_BYTES};
 
