@@ -1,12 +1,15 @@
 //! The app's words for the core's reasons (`src/words/`): every kind of failure says
 //! what went wrong and what to do next, and the sentences people rely on stay put.
 
+use synapse_api::endpoints::media::MediaAction;
 use synapse_api::ids::{IdError, IdKind, IdProblem};
+use synapse_api::media::NotApplicable;
 use synapse_api::purge::{DateProblem, PurgeRefusal};
 use synapse_api::reclaim::SizeProblem;
 use synapse_api::ApiError;
 use synapse_console::words::errors::{human_wait, next_step, summary};
 use synapse_console::words::ids::id_problem;
+use synapse_console::words::media::not_applicable;
 use synapse_console::words::purge::{purge_date_problem, purge_refusal};
 use synapse_console::words::storage::{cutoff_problem, size_problem};
 use wasm_bindgen_test::*;
@@ -125,4 +128,20 @@ fn date_size_and_purge_refusals_in_words() {
     assert!(purge_refusal(&PurgeRefusal::UnknownEvent).contains("no event with that id"));
     let other = PurgeRefusal::Other(ApiError::from_status(500, "boom"));
     assert!(purge_refusal(&other).contains("HTTP 500"));
+}
+
+#[wasm_bindgen_test]
+fn a_disabled_action_says_why() {
+    assert_eq!(
+        not_applicable(MediaAction::Delete, NotApplicable::Remote),
+        "Remote media cannot be deleted, only its cached copy purged."
+    );
+    assert_eq!(
+        not_applicable(MediaAction::Protect, NotApplicable::Remote),
+        "Only this server's own media can be protected."
+    );
+    assert_eq!(
+        not_applicable(MediaAction::Quarantine, NotApplicable::Protected),
+        "Protected media cannot be quarantined."
+    );
 }

@@ -12,6 +12,7 @@ use crate::api::use_api;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::media_outcome::MediaOutcome;
 use crate::words::errors;
+use crate::words::media::{action_label, past_tense};
 
 /// Requests in flight at once during a bulk action: enough to be quick, few enough not
 /// to crowd a busy server.
@@ -21,26 +22,6 @@ const DELETE_PAGE: u32 = 100;
 
 /// The selection: rows by URI.
 pub type Selection = RwSignal<BTreeMap<String, MediaRow>>;
-
-pub fn action_label(action: MediaAction) -> &'static str {
-    match action {
-        MediaAction::Quarantine => "Quarantine",
-        MediaAction::Unquarantine => "Unquarantine",
-        MediaAction::Protect => "Protect",
-        MediaAction::Unprotect => "Unprotect",
-        MediaAction::Delete => "Delete",
-    }
-}
-
-pub fn past_tense(action: MediaAction) -> &'static str {
-    match action {
-        MediaAction::Quarantine => "quarantined",
-        MediaAction::Unquarantine => "released from quarantine",
-        MediaAction::Protect => "protected",
-        MediaAction::Unprotect => "no longer protected",
-        MediaAction::Delete => "deleted",
-    }
-}
 
 /// The bar above the list while items are selected.
 #[component]

@@ -4,7 +4,7 @@ use crate::words::errors::{next_step, summary};
 use synapse_api::endpoints::media::MediaAction;
 use synapse_api::ApiError;
 
-use super::bulk_media::past_tense;
+use crate::words::media::past_tense;
 
 #[derive(Clone, Debug)]
 pub enum MediaOutcome {

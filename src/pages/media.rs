@@ -21,9 +21,7 @@ use synapse_api::room_media::room_page_rows;
 use synapse_api::ApiError;
 
 use crate::api::{use_api, Api};
-use crate::components::bulk_media::{
-    action_label, AllMediaActions, BulkBar, Everything, Selection,
-};
+use crate::components::bulk_media::{AllMediaActions, BulkBar, Everything, Selection};
 use crate::components::choice::Choice;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::error_view::ErrorView;
@@ -35,6 +33,7 @@ use crate::components::thumbnail::Thumbnail;
 use crate::navigation;
 use crate::time::format_local;
 use crate::words::ids::id_problem;
+use crate::words::media::{action_label, not_applicable};
 use synapse_api::paging::{every_page, thousands};
 
 /// Users per page of a user search.
@@ -749,7 +748,7 @@ fn MediaRowView(
             <td>
                 <div class="row-actions">
                 {toggles.into_iter().enumerate().map(|(n, action)| {
-                    let reason = row.can(action).err();
+                    let reason = row.can(action).err().map(|why| not_applicable(action, why));
                     let aria = format!("{} {label}", action_label(action));
                     // The reason a button is disabled is its accessible description.
                     let reason_id = format!("why-{index}-{n}");

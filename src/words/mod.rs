@@ -3,6 +3,7 @@
 
 pub mod errors;
 pub mod ids;
+pub mod media;
 pub mod purge;
 pub mod storage;
 

@@ -30,6 +30,20 @@ pub fn format_size(bytes: u64) -> String {
     }
 }
 
+/// Why an action does not apply to an item now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotApplicable {
+    Deleted,
+    /// Only this server's own media can be deleted or protected.
+    Remote,
+    AlreadyQuarantined,
+    /// Protected media is never quarantined.
+    Protected,
+    NotQuarantined,
+    AlreadyProtected,
+    NotProtected,
+}
+
 /// One media item as the console shows it, whichever list it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MediaRow {
@@ -92,26 +106,19 @@ impl MediaRow {
     }
 
     /// Whether `action` applies to this item now, or why not.
-    pub fn can(&self, action: MediaAction) -> Result<(), &'static str> {
+    pub fn can(&self, action: MediaAction) -> Result<(), NotApplicable> {
         if self.deleted {
-            return Err("This media is deleted.");
+            return Err(NotApplicable::Deleted);
         }
         if action.is_local_only() && !self.local {
-            return Err(match action {
-                MediaAction::Delete => {
-                    "Remote media cannot be deleted, only its cached copy purged."
-                }
-                _ => "Only this server's own media can be protected.",
-            });
+            return Err(NotApplicable::Remote);
         }
         match action {
-            MediaAction::Quarantine if self.quarantined => Err("Already quarantined."),
-            MediaAction::Quarantine if self.protected => {
-                Err("Protected media cannot be quarantined.")
-            }
-            MediaAction::Unquarantine if !self.quarantined => Err("Not quarantined."),
-            MediaAction::Protect if self.protected => Err("Already protected."),
-            MediaAction::Unprotect if !self.protected => Err("Not protected."),
+            MediaAction::Quarantine if self.quarantined => Err(NotApplicable::AlreadyQuarantined),
+            MediaAction::Quarantine if self.protected => Err(NotApplicable::Protected),
+            MediaAction::Unquarantine if !self.quarantined => Err(NotApplicable::NotQuarantined),
+            MediaAction::Protect if self.protected => Err(NotApplicable::AlreadyProtected),
+            MediaAction::Unprotect if !self.protected => Err(NotApplicable::NotProtected),
             _ => Ok(()),
         }
     }
@@ -265,14 +272,20 @@ mod tests {
         );
         assert_eq!(row.label(), "img1.png");
         assert_eq!(row.can(MediaAction::Quarantine), Ok(()));
-        assert_eq!(row.can(MediaAction::Unquarantine), Err("Not quarantined."));
+        assert_eq!(
+            row.can(MediaAction::Unquarantine),
+            Err(NotApplicable::NotQuarantined)
+        );
         assert_eq!(row.can(MediaAction::Protect), Ok(()));
         assert_eq!(row.can(MediaAction::Delete), Ok(()));
         let protected = MediaRow {
             protected: true,
             ..row.clone()
         };
-        assert!(protected.can(MediaAction::Quarantine).is_err());
+        assert_eq!(
+            protected.can(MediaAction::Quarantine),
+            Err(NotApplicable::Protected)
+        );
         assert_eq!(protected.can(MediaAction::Unprotect), Ok(()));
         let quarantined = MediaRow {
             quarantined: true,
@@ -290,17 +303,14 @@ mod tests {
             false,
         );
         assert!(!remote.local);
-        assert!(remote
-            .can(MediaAction::Delete)
-            .unwrap_err()
-            .contains("Remote media"));
+        assert_eq!(remote.can(MediaAction::Delete), Err(NotApplicable::Remote));
         assert!(remote.can(MediaAction::Protect).is_err());
         assert_eq!(remote.can(MediaAction::Quarantine), Ok(()));
         assert_eq!(remote.label(), "remoteA");
         let gone = MediaRow::bare("mxc://test.local/x".parse().unwrap(), "test.local", true);
         assert_eq!(
             gone.can(MediaAction::Quarantine),
-            Err("This media is deleted.")
+            Err(NotApplicable::Deleted)
         );
     }
 

@@ -187,16 +187,6 @@ impl MediaAction {
             MediaAction::Protect | MediaAction::Unprotect | MediaAction::Delete
         )
     }
-
-    /// Why the action cannot apply to media of `origin` on a server named `local`.
-    pub fn refusal(self, origin: &ServerName, local: &str) -> Option<&'static str> {
-        (self.is_local_only() && origin.as_str() != local).then_some(match self {
-            MediaAction::Delete => {
-                "Remote media cannot be deleted here, only its cached copy purged."
-            }
-            _ => "Only this server's own media can be protected.",
-        })
-    }
 }
 
 /// One action on one item: the request, ready to send.
@@ -546,21 +536,6 @@ mod tests {
         let deleted: serde_json::Value =
             decode(200, r#"{"deleted_media":["abc_D-1"],"total":1}"#).unwrap();
         assert_eq!(deleted["total"], 1);
-    }
-
-    #[test]
-    fn local_only_actions_refuse_remote_media() {
-        let remote: ServerName = "remote.example".parse().unwrap();
-        let local: ServerName = "test.local".parse().unwrap();
-        assert!(MediaAction::Delete
-            .refusal(&remote, "test.local")
-            .unwrap()
-            .contains("cannot be deleted"));
-        assert!(MediaAction::Protect
-            .refusal(&remote, "test.local")
-            .is_some());
-        assert_eq!(MediaAction::Quarantine.refusal(&remote, "test.local"), None);
-        assert_eq!(MediaAction::Delete.refusal(&local, "test.local"), None);
     }
 
     #[test]
