@@ -62,9 +62,12 @@ pub fn listen(target: &Element, event: &str, handler: impl FnMut(Event) + 'stati
     closure.forget();
 }
 
-/// Sets an element's whole text (none clears it).
+/// Sets an element's whole text (none clears it), only when it changes: the page is
+/// redrawn after every change, and an alert given the same text again is read out again.
 pub fn set_text(element: &Element, text: Option<&str>) {
-    element.set_text_content(text);
+    if element.text_content().as_deref().unwrap_or_default() != text.unwrap_or_default() {
+        element.set_text_content(text);
+    }
 }
 
 /// Sets or removes a boolean attribute (`hidden`, `disabled`).

@@ -506,13 +506,7 @@ fn ask_current(page: &Rc<Page>) {
     let Ok(input) = validate_homeserver(&text, &form.config) else {
         return;
     };
-    if page
-        .state
-        .borrow()
-        .discovered
-        .as_ref()
-        .is_some_and(|d| d.text == text)
-    {
+    if page.state.borrow().server(&text).is_some() {
         return;
     }
     let page = page.clone();

@@ -86,13 +86,13 @@ pub fn DryRunResult(
     let largest = report.largest.clone();
     let confirm = (report.count > 0).then(|| {
         let for_delete = StoredValue::new(report.clone());
-        let effect = format!("Delete {n} files ({bytes})");
-        let text = StoredValue::new(format!(
-            "Delete {n} local file(s), {bytes}, {rule_text}. Their thumbnails go too. This cannot be undone."
+        let trigger = format!("Delete these {n} files…");
+        // The dialog's question, its confirm button and what it says.
+        let words = StoredValue::new((
+            format!("Delete {n} files?"),
+            format!("Delete {n} files ({bytes})"),
+            format!("Delete {n} local file(s), {bytes}, {rule_text}. Their thumbnails go too. This cannot be undone."),
         ));
-        let effect = StoredValue::new(effect);
-        let (trigger, title) = (format!("Delete these {n} files…"), format!("Delete {n} files?"));
-        let title = StoredValue::new(title);
         let confirming = RwSignal::new(false);
         let done = move || delete.value().with(|v| v.as_ref().is_some_and(Result::is_ok));
         view! {
@@ -108,8 +108,8 @@ pub fn DryRunResult(
             </div>
             <Show when=move || confirming.get()>
                 <ConfirmDialog
-                    title=title.get_value()
-                    confirm=effect.get_value()
+                    title=words.with_value(|w| w.0.clone())
+                    confirm=words.with_value(|w| w.1.clone())
                     busy=delete.pending()
                     on_confirm=Callback::new(move |()| {
                         confirming.set(false);
@@ -117,7 +117,7 @@ pub fn DryRunResult(
                     })
                     on_cancel=Callback::new(move |()| confirming.set(false))
                 >
-                    <p>{text.get_value()}</p>
+                    <p>{words.with_value(|w| w.2.clone())}</p>
                 </ConfirmDialog>
             </Show>
         }
