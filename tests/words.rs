@@ -3,14 +3,17 @@
 
 use synapse_api::endpoints::media::MediaAction;
 use synapse_api::ids::{IdError, IdKind, IdProblem};
+use synapse_api::media::MediaRow;
 use synapse_api::media::NotApplicable;
-use synapse_api::purge::{DateProblem, PurgeRefusal};
+use synapse_api::purge::{DateProblem, FirstKept, LocalMessagesFate, PurgeRefusal, PurgeTally};
 use synapse_api::reclaim::SizeProblem;
 use synapse_api::ApiError;
 use synapse_console::words::errors::{human_wait, next_step, summary};
 use synapse_console::words::ids::id_problem;
-use synapse_console::words::media::not_applicable;
-use synapse_console::words::purge::{purge_date_problem, purge_refusal};
+use synapse_console::words::media::{
+    consequence, listing_note, many_files, not_applicable, selection_consequence, ListingNote,
+};
+use synapse_console::words::purge::{first_kept, purge_date_problem, purge_refusal, tally};
 use synapse_console::words::storage::{cutoff_problem, size_problem};
 use wasm_bindgen_test::*;
 
@@ -144,4 +147,54 @@ fn a_disabled_action_says_why() {
         not_applicable(MediaAction::Quarantine, NotApplicable::Protected),
         "Protected media cannot be quarantined."
     );
+}
+
+#[wasm_bindgen_test]
+fn a_purge_preview_says_what_goes_and_what_stays() {
+    let counted = PurgeTally {
+        local: 1_200,
+        remote: 3,
+        state: 7,
+        complete: false,
+    };
+    assert_eq!(
+        tally(&counted, false, LocalMessagesFate::Hidden),
+        "Before the cut: at least 1,200 message(s) from this server's users (hidden, kept on disk), \
+         at least 3 from other servers (deleted), and 7 state event(s) (kept)."
+    );
+    let whole = PurgeTally {
+        complete: true,
+        ..counted
+    };
+    assert!(
+        tally(&whole, false, LocalMessagesFate::DeletedAnyway).starts_with(
+            "Before the cut: 1,200 message(s) from this server's users (deleted all the same"
+        )
+    );
+    assert!(tally(&whole, true, LocalMessagesFate::Hidden).contains("users (deleted)"));
+    assert!(first_kept(&FirstKept::NothingAfter).contains("everything but the room's latest event"));
+    assert!(first_kept(&FirstKept::Unavailable).contains("the purge can still run"));
+}
+
+#[wasm_bindgen_test]
+fn a_media_confirmation_names_the_file_its_size_and_the_effect() {
+    let row = MediaRow::bare(
+        "mxc://example.org/abc".parse().unwrap(),
+        "example.org",
+        false,
+    );
+    let delete = consequence(MediaAction::Delete, &row);
+    assert!(delete.contains("size unknown"), "{delete}");
+    assert!(delete.ends_with("This cannot be undone."), "{delete}");
+    let quarantine = consequence(MediaAction::Quarantine, &row);
+    assert!(quarantine.contains("every identical copy"), "{quarantine}");
+    assert_eq!(
+        many_files(MediaAction::Quarantine, 12),
+        "Quarantine 12 files"
+    );
+    let many = selection_consequence(MediaAction::Delete, 12, 3 * 1024);
+    assert!(many.starts_with("Delete 12 file(s), 3"), "{many}");
+    assert!(many.ends_with("This cannot be undone."), "{many}");
+    assert!(listing_note(ListingNote::NoDetailsBefore1140)
+        .contains("older than 1.140: it shows one file's details only in its"));
 }

@@ -12,7 +12,7 @@ use crate::api::use_api;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::media_outcome::MediaOutcome;
 use crate::words::errors;
-use crate::words::media::{action_label, past_tense};
+use crate::words::media::{self as words, action_label, past_tense};
 
 /// Requests in flight at once during a bulk action: enough to be quick, few enough not
 /// to crowd a busy server.
@@ -141,12 +141,8 @@ pub fn BulkBar(
         </Show>
         {move || confirming.get().map(|action| {
             let n = count();
-            let what = format!("{n} file(s), {}", format_size(bytes()));
-            let text = match action {
-                MediaAction::Delete => format!("Delete {what} from the server's disk, with their thumbnails. Protected and quarantined files are deleted too. This cannot be undone."),
-                _ => format!("Quarantine {what}: nobody can download them any more, and identical copies are quarantined too."),
-            };
-            let effect = format!("{} {n} files", action_label(action));
+            let text = words::selection_consequence(action, n, bytes());
+            let effect = words::many_files(action, n);
             view! {
                 <ConfirmDialog
                     confirm=effect
@@ -205,7 +201,7 @@ pub enum Everything {
 
 /// What is done to everything at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum WholeAction {
+pub enum WholeAction {
     Quarantine,
     /// A user's only.
     Delete,
@@ -290,14 +286,8 @@ pub fn AllMediaActions(
             </Show>
         </div>
         {move || confirming.get().map(|whole| {
-            let text = match whole {
-                WholeAction::Delete => format!("Delete all {files} file(s) of {whose}. Protected files are deleted too. This cannot be undone."),
-                WholeAction::Quarantine => format!("Quarantine all {files} file(s) of {whose}. Protected files are skipped; identical copies elsewhere are quarantined too."),
-            };
-            let effect = match whole {
-                WholeAction::Delete => format!("Delete all {files} files"),
-                WholeAction::Quarantine => format!("Quarantine all {files} files"),
-            };
+            let text = words::whole_consequence(whole, files, &whose);
+            let effect = words::whole_effect(whole, files);
             view! {
                 <ConfirmDialog
                     confirm=effect

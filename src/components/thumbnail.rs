@@ -144,7 +144,13 @@ pub fn Thumbnail(
             }}
         </button>
         <Show when=move || open.get()>
-            <LargePreview row=row.get_value() on_close=move |()| open.set(false) />
+            <LargePreview row=row.get_value() on_close=move |()| {
+                open.set(false);
+                // Back to the thumbnail that opened it, as a dialog does.
+                if let Some(button) = node.get_untracked() {
+                    let _ = button.focus();
+                }
+            } />
         </Show>
     }
     .into_any()

@@ -417,6 +417,16 @@ pub fn format_elapsed(ms: u64) -> String {
     }
 }
 
+/// The first event a purge keeps, as far as the server can tell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FirstKept {
+    Event(RoomEvent),
+    /// No event at or after the date: everything but the latest event goes.
+    NothingAfter,
+    /// The server has no preview endpoint (older Synapse).
+    Unavailable,
+}
+
 /// What a purge that keeps this server's users' messages (`delete_local_events: false`)
 /// really does to them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
