@@ -73,6 +73,8 @@ check "release build (trunk, wasm-opt, both bundles)" bash scripts/build.sh
 # dist/ stays the root build).
 check "release build under /admin/ (sub-path deployment)" \
   env PUBLIC_URL=/admin/ DIST=.work/dist-admin bash scripts/build.sh
+# Each end-to-end test records the controls it showed and used (tests/e2e/controls.js).
+rm -rf .work/controls
 run_counted "end-to-end tests (Playwright, real Synapse)" node \
   npx playwright test -c tests/e2e/playwright.config.js
 # Production's shape: PostgreSQL + Redis + main + a media repository worker behind nginx
@@ -86,6 +88,11 @@ run_counted "end-to-end tests on PostgreSQL with a media worker (purge, media, s
 run_counted "end-to-end core specs on the oldest supported Synapse (1.120.0)" node \
   env SYNAPSE_CONSOLE_SYNAPSE_VERSION=1.120.0 \
   npx playwright test -c tests/e2e/playwright.config.js sign-in.spec purge.spec media.spec storage.spec
+
+# Every control the runs above showed enabled was used by some test (or is listed in
+# the audit with the test that covers it).
+run_counted "every control shown is used by a test (tests/e2e/controls-audit.mjs)" node \
+  node tests/e2e/controls-audit.mjs
 
 # The suite stops what it starts; this is the last resort if it was killed.
 CACHE="${SYNAPSE_CONSOLE_CACHE:-$HOME/.cache/synapse-console}"

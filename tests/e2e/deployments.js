@@ -61,14 +61,17 @@ async function startOn(port, command, args, options) {
     stderr += chunk;
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  let answered = 0;
   for (let i = 0; i < 200; i += 1) {
     const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(undefined), 50))]);
     if (code !== undefined) throw new Error(`${command} exited with ${code}: ${stderr}`);
-    // Up when it answers HTTP, not when the port accepts: Caddy may accept on a
-    // listener it replaces while it applies its config.
+    // Up when it answers HTTP, three times running, not when the port accepts: Caddy
+    // may accept on a listener it replaces while it applies its config (a page loaded
+    // after one answer was once refused).
     const up = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) })
       .then(async (res) => { await res.arrayBuffer(); return true; }, () => false);
-    if (up) {
+    answered = up ? answered + 1 : 0;
+    if (answered >= 3) {
       child.stderr.destroy();
       return child.pid;
     }

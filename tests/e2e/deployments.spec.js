@@ -113,6 +113,22 @@ for (const d of DEPLOYMENTS) {
         await page.getByRole('button', { name: 'Sign out' }).click();
         await expect(page.getByRole('status').filter({ hasText: 'You are signed out.' })).toBeVisible();
 
+        // Several servers allowed: the admin picks one; one that does not answer is said.
+        const down = 'http://127.0.0.1:9';
+        writeFileSync(path.join(tree.etc, 'config.json'), JSON.stringify({ restrictBaseUrl: [only, down] }));
+        await page.goto(at('/'));
+        await expect(choice.locator('option')).toHaveCount(2);
+        await choice.selectOption(down);
+        await page.getByLabel('User name', { exact: true }).fill('admin');
+        await page.getByLabel('Password', { exact: true }).fill('admin-pass-123');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await expect(page.locator('#homeserver-error')).not.toBeEmpty();
+        await choice.selectOption(only);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await expect(page.getByRole('status').filter({ hasText: 'You are signed out.' })).toBeVisible();
+
         writeFileSync(path.join(tree.etc, 'config.json'), `{"restrictBaseUrl": "${only}",`);
         await page.goto(at('/'));
         const alert = page.getByRole('alert').filter({ hasText: 'Sign-in is closed' });

@@ -5,6 +5,7 @@ import { test as base, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import { PYTHON } from './harness.js';
+import { saveControls, watchControls } from './controls.js';
 
 export { expect };
 
@@ -120,10 +121,11 @@ export const test = base.extend({
    * itself still may set none.
    */
   authServerCookies: [null, { option: true }],
-  page: async ({ page, context, cspViolations, authServerCookies }, use) => {
+  page: async ({ page, context, cspViolations, authServerCookies }, use, testInfo) => {
     const urls = [];
     const logs = [];
     await watchCsp(context, (violation) => cspViolations.push(violation));
+    const controls = await watchControls(context);
     page.on('request', (request) => urls.push(request.url()));
     page.on('console', (message) => {
       const text = message.text();
@@ -133,6 +135,7 @@ export const test = base.extend({
     });
     page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
     await use(page);
+    saveControls(controls, testInfo);
     // Invariants, after every test: the app ran under the policy it is deployed with,
     // the token never travels in a URL, never reaches the console log, and nothing is
     // kept outside sessionStorage.

@@ -83,14 +83,23 @@ test('protected media is skipped by a room quarantine; delete removes a file', a
   await expect(page.getByRole('button', { name: `Quarantine ${keep}` })).toBeDisabled();
   await expect(page.getByRole('button', { name: `Quarantine ${keep}` })).toHaveAccessibleDescription('Protected media cannot be quarantined.');
 
-  const quarantined = await api('POST', `/_synapse/admin/v1/room/${encodeURIComponent(room.roomId)}/media/quarantine`, { body: {} });
-  expect(quarantined.json.num_quarantined).toBe(1);
+  // The room's own quarantine (Synapse's endpoint) skips the protected file.
+  await page.getByRole('button', { name: 'Quarantine all media in this room' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: /^Quarantine/ }).click();
+  await expect(page.getByRole('row', { name: new RegExp(drop) })).toContainText('quarantined');
   const owner = { owner: server().user.user_id };
   expect((await mediaInfo(keepMxc, owner)).info.quarantined_by).toBeNull();
   expect((await mediaInfo(dropMxc, owner)).info.quarantined_by).not.toBeNull();
+  await page.getByRole('button', { name: `Unprotect ${keep}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${keep} is no longer protected.` })).toBeVisible();
+  expect((await mediaInfo(keepMxc, owner)).info.safe_from_quarantine).toBeFalsy();
 
   await page.reload();
   await expect(page.getByRole('row', { name: new RegExp(drop) })).toContainText('quarantined');
+  await page.getByRole('button', { name: `Delete ${drop}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: `Delete ${drop}` })).toBeFocused();
+  expect((await mediaInfo(dropMxc, owner)).status).toBe(200);
   await page.getByRole('button', { name: `Delete ${drop}` }).click();
   await expect(page.getByRole('dialog')).toContainText('cannot be undone');
   await page.getByRole('dialog').getByRole('button', { name: `Delete ${drop}` }).click();
@@ -128,15 +137,38 @@ test('a user\'s media pages and sorts; bad input is refused before any request',
 
   const sent = [];
   page.on('request', (r) => r.url().startsWith(server().base_url) && sent.push(r.url()));
-  await page.getByLabel('A user').check();
-  await page.getByLabel('User id').fill('alice');
-  await page.getByRole('button', { name: 'Show media' }).click();
-  await expect(page.locator('#media-target-error')).toContainText("starts with '@'");
+  await page.getByLabel('A room').check();
+  await page.getByLabel('Room id or alias').fill('general');
+  await page.getByRole('button', { name: 'Look up room' }).click();
+  await expect(page.locator('#room-error')).toContainText('its alias');
   await page.getByLabel('One file').check();
   await page.getByLabel('Media URI').fill('mxc://localhost/has spaces');
   await page.getByRole('button', { name: 'Show media' }).click();
   await expect(page.locator('#media-target-error')).not.toBeEmpty();
+  await page.getByLabel('A user').check();
+  await page.getByLabel('User id').fill('alice');
+  await page.getByRole('button', { name: 'Show media' }).click();
+  await expect(page.locator('#media-target-error')).toContainText("starts with '@'");
   expect(sent).toEqual([]);
+});
+
+test('a list the server fails to give is explained, and Try again asks once more', async ({ page }) => {
+  let refused = 0;
+  await page.route('**/_synapse/admin/v1/users/*/media?*', async (route) => {
+    if (route.request().method() === 'GET' && refused === 0) {
+      refused += 1;
+      await route.fulfill({ status: 502, contentType: 'text/html', headers: { 'Access-Control-Allow-Origin': '*' }, body: '<html>Bad Gateway</html>' });
+      return;
+    }
+    await route.continue();
+  });
+  await openMedia(page, `user=${encodeURIComponent(server().user.user_id)}`);
+  const alert = page.getByRole('alert').filter({ hasText: 'HTTP 502' });
+  await expect(alert).toBeVisible();
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByTestId('media-summary')).toContainText('file(s)');
+  await expect(alert).toHaveCount(0);
+  expect(refused).toBe(1);
 });
 
 test('a bulk action on 50 files puts every one in the new state', async ({ page }) => {
@@ -148,6 +180,10 @@ test('a bulk action on 50 files puts every one in the new state', async ({ page 
   await openMedia(page, `user=${encodeURIComponent(user.id)}`);
   await expect(page.getByTestId('media-summary')).toContainText('50 file(s)');
   await page.getByLabel('Select all on this page').check();
+  await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('50 selected');
+  // Cancel keeps the selection and sends nothing.
+  await page.getByRole('button', { name: 'Quarantine selected', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Quarantine 50 files?' }).getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('50 selected');
   await page.getByRole('button', { name: 'Quarantine selected', exact: true }).click();
   // Slow each request a little (they still reach the real Synapse) so progress can be seen.
@@ -163,6 +199,41 @@ test('a bulk action on 50 files puts every one in the new state', async ({ page 
     expect((await mediaInfo(mxc, { owner: user.id })).info.quarantined_by, mxc).not.toBeNull();
   }
   await expect(page.locator('table.media tbody tr').filter({ hasText: 'quarantined' })).toHaveCount(50);
+  await page.unroute('**/_synapse/admin/v1/media/quarantine/**');
+
+  // A run empties the selection. Releasing destroys nothing: it runs at once.
+  await expect(page.getByRole('group', { name: 'Selected files' })).toHaveCount(0);
+  await page.getByLabel('Select all on this page').check();
+  await page.getByRole('button', { name: 'Unquarantine selected', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: '50 released from quarantine.' })).toBeVisible({ timeout: 30_000 });
+  for (const mxc of uris) {
+    expect((await mediaInfo(mxc, { owner: user.id })).info.quarantined_by, mxc).toBeNull();
+  }
+
+  // Two files chosen row by row; a choice undone; then deleted after the confirmation.
+  await page.getByLabel('Select bulk-9.bin').check();
+  await page.getByRole('button', { name: 'Clear selection' }).click();
+  await expect(page.getByRole('group', { name: 'Selected files' })).toHaveCount(0);
+  await expect(page.getByLabel('Select bulk-9.bin')).not.toBeChecked();
+  await page.getByLabel('Select bulk-7.bin').check();
+  await page.getByLabel('Select bulk-8.bin').check();
+  await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('2 selected');
+  await page.getByRole('button', { name: 'Delete selected', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: /^Delete 2 files/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: '2 deleted.' })).toBeVisible();
+  const left = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media?limit=100`);
+  expect(left.json.total).toBe(48);
+  expect(left.json.media.map((m) => m.upload_name)).not.toContain('bulk-7.bin');
+
+  // The whole user's media, through Synapse's own endpoint (Cancel first: nothing happens).
+  await page.getByRole('button', { name: `Quarantine all media of ${user.id}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.getByRole('button', { name: `Quarantine all media of ${user.id}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: /^Quarantine/ }).click();
+  await expect(page.locator('table.media tbody tr').filter({ hasText: 'quarantined' })).toHaveCount(48);
+  const quarantined = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media?limit=100`);
+  expect(quarantined.json.media.filter((m) => m.quarantined_by).length).toBe(48);
 });
 
 test('deleting all of a user\'s media, over 100 files, leaves none', async ({ page }) => {
@@ -197,7 +268,15 @@ test('deleting all of a user\'s media, over 100 files, leaves none', async ({ pa
   await pager.getByRole('button', { name: 'First page' }).click();
   await expect(position).toHaveText('Files 1–50 of 105 (page 1 of 3)');
   expect(await seriousA11yViolations(page), 'media list with its pager').toEqual([]);
+  // Every file of the list, not only this page's, can be selected at once.
+  await page.getByRole('button', { name: 'Select all 105 files in the list' }).click();
+  await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('105 selected');
+  await page.getByRole('button', { name: 'Clear selection' }).click();
 
+  await page.getByRole('button', { name: `Delete all media of ${user.id}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: `Delete all media of ${user.id}` })).toBeFocused();
+  expect((await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media?limit=1`)).json.total).toBe(105);
   await page.getByRole('button', { name: `Delete all media of ${user.id}` }).click();
   await expect(page.getByRole('dialog')).toContainText('Protected files are deleted too');
   await page.getByRole('dialog').getByRole('button', { name: 'Delete all 105 files' }).click();
@@ -243,6 +322,17 @@ test('a 1,000-row page: a row far down acts on its own file, and a bulk action c
   await expect(page.getByRole('status').filter({ hasText: '999 protected.' })).toBeVisible({ timeout: 60_000 });
   const after = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media?limit=1000`);
   expect(after.json.media.filter((m) => m.safe_from_quarantine).length).toBe(999);
+  await page.getByLabel('Select all on this page').check();
+  await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('999 selected');
+  // A run can be stopped: what was done is said, and is exactly what the server holds.
+  await page.getByRole('button', { name: 'Unprotect selected', exact: true }).click();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  const stopped = page.getByRole('status').filter({ hasText: /not started \(cancelled\)/ });
+  await expect(stopped).toBeVisible({ timeout: 60_000 });
+  const released = Number((await stopped.innerText()).match(/^(\d+) no longer protected/)[1]);
+  expect(released).toBeLessThan(999);
+  const still = await api('GET', `/_synapse/admin/v1/users/${encodeURIComponent(user.id)}/media?limit=1000`);
+  expect(still.json.media.filter((m) => m.safe_from_quarantine).length).toBe(999 - released);
 });
 
 test('previews load as blob URLs for rows on screen only; quarantined media has none', async ({ page }) => {
@@ -279,6 +369,11 @@ test('previews load as blob URLs for rows on screen only; quarantined media has 
   expect(await seriousA11yViolations(page), 'media page with a preview open').toEqual([]);
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Preview pic-0.png' })).toBeFocused();
+  await page.getByRole('button', { name: 'Preview pic-1.png' }).click();
+  await page.getByRole('dialog', { name: 'Preview of pic-1.png' }).getByRole('button', { name: 'Close preview' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Preview pic-1.png' })).toBeFocused();
 });
 
 test('previews take the path every request takes: a 429 is waited out, a 401 ends the session', async ({ page }) => {
@@ -388,4 +483,10 @@ test('a user search pages through every match, and an empty one lists every user
   await page.getByRole('button', { name: 'Search users' }).click();
   await expect(page.getByRole('status').filter({ hasText: `${all.json.total.toLocaleString('en-US')} user(s) found.` })).toBeVisible();
   await expect(pager).toContainText('(page 1 of');
+  // A match's link lists that user's media.
+  await page.getByLabel('User name or display name').fill(`${tag}03`);
+  await page.getByRole('button', { name: 'Search users' }).click();
+  await page.getByRole('link', { name: `Show media of ${ids[3]}` }).click();
+  await expect.poll(() => decodeURIComponent(page.url())).toContain(`user=${ids[3]}`);
+  await expect(page.getByTestId('media-summary')).toHaveText('No media.');
 });

@@ -123,19 +123,31 @@ test('an event from another room, an unknown room and bad input are refused', as
   await page.getByRole('button', { name: 'Preview the purge' }).click();
   await expect(page.locator('#cut-event-error')).toContainText('not in the chosen room');
   await expect(page.getByRole('button', { name: /Purge history of/ })).toHaveCount(0);
+  await page.getByLabel('Older than a date and time').check();
+  await expect(page.getByLabel('Purge messages sent before')).toBeVisible();
+  await expect(page.getByLabel('First event to keep')).toHaveCount(0);
   expect(purges).toEqual([]);
   expect(await visibleBodies(room.roomId)).toHaveLength(3);
 });
 
 test('a reload during a purge keeps following it to complete', async ({ page }) => {
-  const room = await seedRoom('Purge and reload', 150, 'purge-and-reload');
+  const alias = `purge-and-reload-${Date.now().toString(36)}`;
+  const room = await seedRoom('Purge and reload', 150, alias);
   await openPurge(page);
   // By alias, resolved through the room directory.
-  await page.getByLabel('Room id or alias').fill('#purge-and-reload:localhost');
+  await page.getByLabel('Room id or alias').fill(`#${alias}:localhost`);
   await page.getByRole('button', { name: 'Look up room' }).click();
   await expect(page.getByTestId('room-id')).toHaveText(room.roomId);
   await page.getByLabel('Older than an event').check();
   await page.getByLabel('First event to keep').fill(room.messages[140].id);
+  const purges = [];
+  page.on('request', (r) => r.url().includes('/purge_history/') && purges.push(r.url()));
+  // Cancel in the confirmation starts nothing; the preview can be asked again.
+  await page.getByRole('button', { name: 'Preview the purge' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Preview the purge' })).toBeFocused();
+  expect(purges).toEqual([]);
   await page.getByRole('button', { name: 'Preview the purge' }).click();
   await page.getByRole('button', { name: 'Purge history of Purge and reload' }).click();
   await expect(page.getByRole('status').filter({ hasText: /Purge \w+ started/ })).toBeVisible();
@@ -144,6 +156,12 @@ test('a reload during a purge keeps following it to complete', async ({ page }) 
   await expect(row).toBeVisible();
   await expect(row).toContainText('Complete', { timeout: 30_000 });
   expect((await visibleBodies(room.roomId))[0]).toBe('Purge and reload message 141');
+  // A finished purge can be taken off the list, for good.
+  await row.getByRole('button', { name: /^Remove purge/ }).click();
+  await expect(row).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Purge history', level: 1 })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Purge and reload/ })).toHaveCount(0);
 });
 
 test('followed purges the full tab storage cannot keep are said, and still followed in the page', async ({ page }) => {
@@ -231,9 +249,18 @@ test('a room search pages through every match; an empty search is refused before
   await pager.getByRole('button', { name: 'First page' }).click();
   await expect(pager).toContainText('Rooms 1–20 of 45');
   await pager.getByRole('button', { name: 'Last page' }).click();
+  await expect(pager).toContainText('Rooms 41–45 of 45');
+  await pager.getByRole('button', { name: 'Previous page' }).click();
+  await expect(pager).toContainText('Rooms 21–40 of 45');
+  await expect(shown.first()).toHaveText(seen[20]);
+  await pager.getByRole('button', { name: 'Last page' }).click();
   // Synapse lists rooms by name: the last page ends with the last name.
   await page.getByRole('button', { name: `Choose ${tag} 44` }).click();
   await expect(page.getByTestId('room-name')).toHaveText(`${tag} 44`);
+  // Another room can be chosen instead.
+  await page.getByRole('button', { name: 'Change room' }).click();
+  await expect(page.getByLabel('Room id or alias')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Preview the purge' })).toHaveCount(0);
 });
 
 test('a link to /purge?room= opens the purge form for that room (the storage page links there)', async ({ page }) => {

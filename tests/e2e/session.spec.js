@@ -38,6 +38,12 @@ test('signing out of a pasted token keeps it valid unless asked otherwise', asyn
   const kept = await freshToken();
   await page.goto(consoleUrl('/signin'));
   await signInWithToken(page, kept);
+  // Asked first; Cancel keeps the session.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out now' })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('banner')).toContainText(ADMIN.id);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByLabel(/Also invalidate the token/)).not.toBeChecked();
   await page.getByRole('button', { name: 'Sign out now' }).click();

@@ -1,5 +1,5 @@
 // The frame around the pages: routes, not-found, themes, accessibility.
-import { consoleUrl, expect, seriousA11yViolations, signInWithPassword, test } from './fixtures.js';
+import { api, consoleUrl, expect, seriousA11yViolations, signInWithPassword, test } from './fixtures.js';
 
 test('an unknown path shows a not-found page with a way back', async ({ page }) => {
   // Signed out, every path is the sign-in page's first (it comes back afterwards).
@@ -8,7 +8,37 @@ test('an unknown path shows a not-found page with a way back', async ({ page }) 
   await signInWithPassword(page);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expect(page.getByText('/no/such/page')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Go to the overview' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to the overview' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
+  // Each section's card on the overview leads to it.
+  for (const [name, heading] of [['Purge history', 'Purge history'], ['Media', 'Media'], ['Storage', 'Storage']]) {
+    await page.getByRole('main').getByRole('link', { name: new RegExp(`^${name}`) }).click();
+    await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
+    await page.goBack();
+    await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
+  }
+});
+
+test('a count the server fails to give is explained, and Try again asks once more', async ({ page }) => {
+  let refused = 0;
+  await page.route('**/_synapse/admin/v1/rooms?*', async (route) => {
+    if (route.request().method() === 'GET' && refused === 0) {
+      refused += 1;
+      await route.fulfill({ status: 500, contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': '*' },
+        body: JSON.stringify({ errcode: 'M_UNKNOWN', error: 'Internal server error' }) });
+      return;
+    }
+    await route.continue();
+  });
+  await page.goto(consoleUrl('/signin'));
+  await signInWithPassword(page);
+  const alert = page.getByRole('alert').filter({ hasText: 'HTTP 500' });
+  await expect(alert).toBeVisible();
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  const rooms = await api('GET', '/_synapse/admin/v1/rooms?limit=1');
+  await expect(page.getByTestId('room-count')).toHaveText(String(rooms.json.total_rooms));
+  await expect(alert).toHaveCount(0);
+  expect(refused).toBe(1);
 });
 
 test('the theme follows the system setting', async ({ browser }) => {

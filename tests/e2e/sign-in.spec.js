@@ -83,6 +83,13 @@ test('bad input is caught before any request is sent', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.locator('#homeserver-error')).toContainText('neither a URL nor a server name');
   await page.screenshot({ path: '.work/e2e/results/sign-in-refused-input.png' });
+  // Each way in asks for its own credential, and refuses it missing.
+  await page.getByLabel('A pasted access token').check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('#token-error')).not.toBeEmpty();
+  await page.getByLabel('User name and password').check();
+  await expect(page.getByLabel('Access token', { exact: true })).toBeHidden();
+  await expect(page.getByLabel('User name', { exact: true })).toBeVisible();
   expect(sent).toEqual([]);
 });
 

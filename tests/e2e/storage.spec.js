@@ -148,6 +148,9 @@ test('the statistics show every uploader by size, as text, with links to their m
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.getByLabel('Sort by').selectOption('media_count');
   await expect(page.locator('table.usage tbody tr').first()).toContainText('@alice:localhost');
+  await page.getByLabel('Order').selectOption('asc');
+  await expect(page.locator('table.usage tbody tr').first()).not.toContainText('@alice:localhost');
+  await expect(page.locator('table.usage tbody tr').last()).toContainText('@alice:localhost');
   expect(await seriousA11yViolations(page), 'storage page').toEqual([]);
 
   // A bar opens that user's media (not followed here: viewing previews would mark
@@ -231,6 +234,22 @@ test('bad dates and sizes are refused before any request', async ({ page }) => {
   expect(sent, 'no request for input that does not validate').toEqual([]);
 });
 
+test('a dry run can be stopped: it says how far it got and offers no delete', async ({ page }) => {
+  await openStorage(page);
+  await expect(page.getByTestId('media-totals')).toBeVisible();
+  // The server answers slowly, so the run is still going when it is stopped.
+  await page.route('**/_synapse/admin/**', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await route.continue().catch(() => {});
+  });
+  await page.getByLabel('Not used since', { exact: true }).fill(localInput(cutMs));
+  await page.getByRole('button', { name: 'Dry run: find what would be deleted' }).click();
+  await page.getByRole('button', { name: 'Cancel dry run' }).click();
+  await expect(page.getByTestId('dry-run-summary')).toContainText('Dry run cancelled after', { timeout: 30_000 });
+  await expect(page.getByRole('button', { name: /^Delete these/ })).toHaveCount(0);
+  await page.unroute('**/_synapse/admin/**');
+});
+
 test('the dry run lists exactly what the delete removes; guarded files and avatars survive', async ({ page }) => {
   await openStorage(page);
   await dryRun(page, { keepAvatars: true });
@@ -239,6 +258,18 @@ test('the dry run lists exactly what the delete removes; guarded files and avata
   await expect(page.getByTestId('dry-run-kept')).toContainText('1 quarantined, 1 protected, 2 avatar(s)');
   expect(await previewedIds(page)).toEqual(expected.map(mediaId).sort());
   expect(await seriousA11yViolations(page), 'storage page with a dry run').toEqual([]);
+  // Each file links to its details on the media page; back, the dry run is still there.
+  await page.getByRole('table', { name: 'Largest files that would be deleted' }).getByRole('link', { name: 'big-1.bin' }).click();
+  await expect(page.getByRole('heading', { name: 'Media', level: 1 })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(mediaId('big-1.bin')) })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByTestId('dry-run-summary')).toContainText('The dry run found 4 file(s)');
+
+  // Cancel in the confirmation deletes nothing.
+  await page.getByRole('button', { name: 'Delete these 4 files…' }).click();
+  await page.getByRole('dialog', { name: 'Delete 4 files?' }).getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  for (const name of expected) expect(await infoStatus(name), name).toBe(200);
 
   await page.getByRole('button', { name: 'Delete these 4 files…' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete 4 files?' });
@@ -260,9 +291,12 @@ test('the dry run lists exactly what the delete removes; guarded files and avata
   await expect(page.getByTestId('dry-run-summary')).toContainText('The dry run found 4 file(s)');
   expect(await previewedIds(page)).toEqual(expected.map(mediaId).sort());
   await expect(page.getByTestId('delete-result')).toContainText('The server deleted 4 file(s); the dry run found 4.');
-  // The deleted ids, one a line, in a closed <details>.
-  const kept = await page.getByTestId('delete-result').locator('.id-list').textContent();
-  expect(kept.split('\n').sort()).toEqual(expected.map(mediaId).sort());
+  // The deleted ids, one a line, in a closed <details> that opens on a click.
+  const idList = page.getByTestId('delete-result').locator('.id-list');
+  await expect(idList).toBeHidden();
+  await page.getByText('Deleted media ids').click();
+  await expect(idList).toBeVisible();
+  expect((await idList.textContent()).split('\n').sort()).toEqual(expected.map(mediaId).sort());
   await expect(page.getByRole('button', { name: 'Delete these 4 files…' })).toBeDisabled();
 
   // Without keeping avatars, the profile picture and the room avatar go too.
@@ -302,6 +336,10 @@ test('purging the remote media cache asks first and reports the count', async ({
   await page.getByRole('button', { name: 'Review the purge' }).click();
   const confirm = page.getByRole('dialog', { name: 'Purge the remote media cache?' });
   await expect(confirm).toContainText('not used since');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Review the purge' })).toBeFocused();
+  await page.getByRole('button', { name: 'Review the purge' }).click();
   expect(purges, 'nothing is sent before the confirmation').toEqual([]);
   await confirm.getByRole('button', { name: 'Purge the remote cache' }).click();
   // No federation here: nothing is cached, and the server says 0.
@@ -348,4 +386,18 @@ test('the users table pages forward, back and to both ends, each user on exactly
   await pager.getByRole('button', { name: 'Last page' }).click();
   await expect(pager).toContainText(`(page ${pages} of ${pages})`);
   expect(await seriousA11yViolations(page), 'storage page with its pager').toEqual([]);
+
+  // Each user in the table and each bar of the chart leads to that user's media (last
+  // in this file: viewing media marks it as used, which the dry runs above depend on).
+  const row = page.getByRole('region', { name: "Every user's media" }).locator('tbody tr').first();
+  const user = (await row.locator('td:first-child').textContent()).match(/@[^\s]+:localhost/)[0];
+  await row.getByRole('link').click();
+  await expect.poll(() => decodeURIComponent(page.url())).toContain(`/media?user=${user}`);
+  await expect(page.getByTestId('media-summary')).toBeVisible();
+  await page.goBack();
+  const bar = page.getByRole('list', { name: 'Users with the most media, by size' }).getByRole('link').first();
+  const top = (await bar.textContent()).match(/@[^\s)]+:localhost/)[0];
+  await bar.click();
+  await expect.poll(() => decodeURIComponent(page.url())).toContain(`/media?user=${top}`);
+  await expect(page.getByTestId('media-summary')).toBeVisible();
 });
