@@ -36,7 +36,7 @@ export async function benchMedia(dist) {
         for (const e of list.getEntries()) if (e.name.includes(`limit=${items}`)) window.benchResponseEnd = e.responseEnd;
       }).observe({ type: 'resource' });
       // Rendered: the table of all `items` is in the page with its rows (a long list keeps
-      // only the rows near the screen; see WINDOW_FROM in src/pages/media.rs).
+      // only the rows near the screen; see WINDOW_FROM in src/components/row_window.rs).
       new MutationObserver(() => {
         if (!window.benchRendered && document.querySelector(`table.media[data-total="${items}"] tbody tr[aria-rowindex]`)) {
           window.benchRendered = performance.now();

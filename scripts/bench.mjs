@@ -141,7 +141,7 @@ for (const size of [{ users: 2000, media: 200_000 }, ...(process.env.BENCH_HUGE 
   const r = await benchBigReclaim(dist, size);
   big.push(r);
   console.log(`  ${r.users.toLocaleString('en-US')} users, ${r.media.toLocaleString('en-US')} media: ${(r.ms / 1000).toFixed(1)} s, ${r.requests} requests (${JSON.stringify(r.byKind)}), peak wasm memory ${(r.peakWasmBytes / 1048576).toFixed(1)} MiB; found ${r.found}, SQL ${r.truth}: ${r.exact ? 'equal' : 'DIFFERENT'}`);
-  console.log(`    big rooms: #media-room's media list ${(r.rooms.mediaRoom.ms / 1000).toFixed(2)} s (${r.rooms.mediaRoom.summary}); #big-history's purge preview: its confirmation in ${(r.rooms.purgePreview.confirmMs / 1000).toFixed(2)} s, its count in ${(r.rooms.purgePreview.ms / 1000).toFixed(2)} s (${r.rooms.purgePreview.tally})`);
+  console.log(`    big rooms: #media-room's media list ${(r.rooms.mediaRoom.ms / 1000).toFixed(2)} s (${r.rooms.mediaRoom.summary}), its next page ${(r.rooms.mediaRoom.nextMs / 1000).toFixed(2)} s; #big-history's purge preview: its confirmation in ${(r.rooms.purgePreview.confirmMs / 1000).toFixed(2)} s, its count in ${(r.rooms.purgePreview.ms / 1000).toFixed(2)} s (${r.rooms.purgePreview.tally})`);
 }
 
 mkdirSync(path.join(ROOT, '.work'), { recursive: true });

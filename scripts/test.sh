@@ -91,7 +91,7 @@ run_counted "end-to-end core specs on the oldest supported Synapse (1.120.0)" no
 
 # Every control the runs above showed enabled was used by some test (or is listed in
 # the audit with the test that covers it).
-run_counted "every control shown is used by a test (tests/e2e/controls-audit.mjs)" node \
+run_counted "every control shown is used by a test" node \
   node tests/e2e/controls-audit.mjs
 
 # The suite stops what it starts; this is the last resort if it was killed.

@@ -1,34 +1,11 @@
 //! Signing out: what it does on the server depends on how the session was made.
 
 use leptos::prelude::*;
-use synapse_api::endpoints::account::Logout;
-use synapse_api::session::{Session, SignInMethod};
-use synapse_api::signin::oauth;
-use synapse_api::ApiError;
+use synapse_api::session::SignInMethod;
+use synapse_api::signin::checks;
 
 use crate::api::use_api;
 use crate::session::{use_auth, Notice};
-
-/// Ends the session on the server: an OAuth session is revoked at its issuer (MAS
-/// has no `/logout`), any other is logged out at the homeserver.
-async fn end_on_server_for(api: crate::api::Api, session: Session) -> Result<(), ApiError> {
-    match &session.oauth {
-        Some(grant) => match &grant.revocation_endpoint {
-            Some(endpoint) => {
-                oauth::revoke(
-                    api.transport().as_ref(),
-                    endpoint,
-                    &grant.client_id,
-                    &session.access_token,
-                )
-                .await
-            }
-            // Nothing to call: the token lapses when it expires.
-            None => Ok(()),
-        },
-        None => api.send(&Logout).await.map(|_| ()),
-    }
-}
 
 /// A password, SSO or OAuth session is ended on the server too. A pasted token may
 /// be in use elsewhere, so it is only invalidated if the admin ticks the box for it.
@@ -43,7 +20,7 @@ pub fn SignOut() -> impl IntoView {
         async move {
             let mut notice = Notice::SignedOut;
             if let (true, Some(session)) = (end_on_server, auth.current()) {
-                if let Err(err) = end_on_server_for(api, session).await {
+                if let Err(err) = checks::end_on_server(api.transport().as_ref(), &session).await {
                     if !err.is_unauthorized() {
                         notice = Notice::SignedOutServerUnreachable;
                     }

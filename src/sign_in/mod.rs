@@ -19,7 +19,8 @@ use std::rc::Rc;
 
 use synapse_api::client::Transport;
 use synapse_api::config::Config;
-use synapse_api::session::Session;
+use synapse_api::session::{Session, SignInMethod};
+use synapse_api::signin::checks::end_on_server;
 use synapse_api::signin::pending::Arrival;
 use synapse_api::signin::{safe_return_path, SignInFailure};
 use wasm_bindgen_futures::spawn_local;
@@ -81,7 +82,15 @@ impl Page {
                             hand_over(next.as_deref());
                             None
                         }
-                        Err(_) => Some(SignInFailure::SessionNotKept),
+                        Err(_) => {
+                            // Not kept, so not usable: the session made here is ended
+                            // rather than left as a device nobody can sign out of. A
+                            // pasted token may be in use elsewhere: it stays.
+                            if session.method != SignInMethod::PastedToken {
+                                let _ = end_on_server(page.transport.as_ref(), &session).await;
+                            }
+                            Some(SignInFailure::SessionNotKept)
+                        }
                     }
                 }
                 Err(failure) => Some(failure),

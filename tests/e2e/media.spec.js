@@ -85,6 +85,9 @@ test('protected media is skipped by a room quarantine; delete removes a file', a
 
   // The room's own quarantine (Synapse's endpoint) skips the protected file.
   await page.getByRole('button', { name: 'Quarantine all media in this room' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Quarantine all media in this room' })).toBeFocused();
+  await page.getByRole('button', { name: 'Quarantine all media in this room' }).click();
   await page.getByRole('dialog').getByRole('button', { name: /^Quarantine/ }).click();
   await expect(page.getByRole('row', { name: new RegExp(drop) })).toContainText('quarantined');
   const owner = { owner: server().user.user_id };
@@ -217,6 +220,9 @@ test('a bulk action on 50 files puts every one in the new state', async ({ page 
   await expect(page.getByLabel('Select bulk-9.bin')).not.toBeChecked();
   await page.getByLabel('Select bulk-7.bin').check();
   await page.getByLabel('Select bulk-8.bin').check();
+  await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('2 selected');
+  await page.getByRole('button', { name: 'Delete selected', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('group', { name: 'Selected files' })).toContainText('2 selected');
   await page.getByRole('button', { name: 'Delete selected', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: /^Delete 2 files/ }).click();

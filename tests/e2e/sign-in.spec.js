@@ -1,7 +1,7 @@
 // Signing in against the real Synapse: each way in, and each way of being refused.
 import {
-  ADMIN, ALICE, api, consoleUrl, devicesOf, expect, freshToken, server, sessionStorageOf,
-  signInWithPassword, signInWithToken, test, tokenIsValid,
+  ADMIN, ALICE, api, consoleUrl, devicesOf, expect, fillTabStorage, freshToken, server,
+  sessionStorageOf, signInWithPassword, signInWithToken, test, tokenIsValid,
 } from './fixtures.js';
 
 test('token sign-in shows the server, version and admin, with counts from the API', async ({ page }) => {
@@ -43,6 +43,17 @@ test('a non-admin is refused, nothing is stored, and the device it made is remov
   await expect(page.getByRole('alert').filter({ hasText: 'is not a server admin' })).toContainText(ALICE.id);
   expect(await sessionStorageOf(page)).not.toHaveProperty('synapse-console.session');
   await expect.poll(async () => (await devicesOf(ALICE.id)).length).toBe(before);
+});
+
+test('a session the full tab storage cannot keep is said, and leaves no device behind', async ({ page }) => {
+  const before = (await devicesOf(ADMIN.id)).map((d) => d.device_id).sort();
+  await page.goto(consoleUrl('/signin'));
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await fillTabStorage(page);
+  await signInWithPassword(page);
+  await expect(page.getByRole('alert').filter({ hasText: 'would not let the console keep the session' })).toBeVisible();
+  await expect.poll(async () => (await devicesOf(ADMIN.id)).map((d) => d.device_id).sort()).toEqual(before);
+  await expect(page.getByRole('heading', { name: 'Overview' })).toHaveCount(0);
 });
 
 test('a bad token is refused at the token field', async ({ page }) => {

@@ -1,6 +1,7 @@
 // Storage against a real Synapse of its own (a delete by age acts on the whole server,
 // so it must not see the other specs' media): statistics, the dry run beside the real
 // delete, the guards, the remote cache. Every outcome is checked through the API.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ADMIN, api, consoleUrl, expect, fillTabStorage, mediaInfo, seriousA11yViolations, signInWithPassword, test, upload } from './fixtures.js';
 import { synapseAt, WORK } from './harness.js';
@@ -57,6 +58,8 @@ function localInput(ms) {
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
+  // A new server each time: a retry re-runs this, and must not find the first seeding.
+  rmSync(DIR, { recursive: true, force: true });
   store = synapseAt(DIR, 'start');
   const alice = { id: store.user.user_id, token: store.user.access_token };
   const big = await makeUser('bigspender', 'Big <img src=x onerror=window.pwned=1> Spender');
@@ -123,6 +126,7 @@ async function previewedIds(page) {
 test('the statistics show every uploader by size, as text, with links to their media', async ({ page }) => {
   await openStorage(page);
   const chart = page.getByRole('list', { name: 'Users with the most media, by size' });
+  await expect(chart.getByRole('link')).toHaveCount(3);
   const names = await chart.getByRole('link').evaluateAll((links) => links.map((a) => a.textContent));
   const who = names.map((n) => n.match(/^(.*?)[\d.]+ (?:bytes?|KiB|MiB) in [\d,]+ file\(s\)$/)?.[1]);
   expect(who).toEqual([

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use synapse_api::endpoints::media::{ActOnMedia, MediaAction, MediaOrder};
 use synapse_api::media::MediaRow;
+use synapse_api::ApiError;
 
-use super::listing::{all_user_rows, load, Paging};
+use super::listing::{all_user_rows, load, Paging, RoomIndex};
 use super::table::MediaTable;
 use super::Target;
 use crate::api::use_api;
@@ -49,6 +50,8 @@ pub(super) fn MediaResults(
     let order = RwSignal::new(MediaOrder::Created);
     let descending = RwSignal::new(true);
     let target = StoredValue::new(target);
+    // A room's file list, read once for all its pages (and the actions' reloads).
+    let room_index = StoredValue::new_local(None::<RoomIndex>);
     let listing = LocalResource::new(move || {
         let (target, server_name) = (target.get_value(), server_name.clone());
         let asked = page.get();
@@ -58,11 +61,13 @@ pub(super) fn MediaResults(
             order: order.get(),
             descending: descending.get(),
         };
+        let known = room_index.get_value();
         // With the page it is, so that the pager says what is on screen.
         async move {
-            load(api, target, server_name, paging)
-                .await
-                .map(|found| (asked, found))
+            let (found, index) = load(api, target, server_name, paging, known).await?;
+            // The page may be gone by now (another target chosen): nothing to keep then.
+            let _ = room_index.try_update_value(|kept| *kept = index);
+            Ok::<_, ApiError>((asked, found))
         }
     });
     let selection: Selection = RwSignal::new(BTreeMap::new());

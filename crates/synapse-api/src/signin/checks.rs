@@ -203,6 +203,29 @@ async fn identify(
     Ok((who.user_id, who.device_id))
 }
 
+/// Ends `session` on the server: an OAuth session is revoked at its issuer (MAS has no
+/// `/logout`; without a revocation endpoint the token lapses when it expires), any
+/// other is logged out at the homeserver. Signing out calls it, and so does a sign-in
+/// whose session the browser would not keep, so that it leaves no device behind.
+pub async fn end_on_server(transport: &dyn Transport, session: &Session) -> Result<(), ApiError> {
+    match &session.oauth {
+        Some(grant) => match &grant.revocation_endpoint {
+            Some(endpoint) => {
+                oauth::revoke(transport, endpoint, &grant.client_id, &session.access_token).await
+            }
+            None => Ok(()),
+        },
+        None => send(
+            transport,
+            &session.homeserver,
+            Some(&session.access_token),
+            &Logout,
+        )
+        .await
+        .map(|_| ()),
+    }
+}
+
 /// Ends a session made here that is not kept, so it leaves no device behind. A
 /// pasted token is never ended: it may be in use elsewhere.
 async fn end(transport: &dyn Transport, target: &Target, obtained: &Obtained) {
@@ -223,6 +246,59 @@ async fn end(transport: &dyn Transport, target: &Target, obtained: &Obtained) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn made_session(oauth: Option<OAuthSession>) -> Session {
+        Session {
+            homeserver: "http://127.0.0.1:8008".parse().unwrap(),
+            user_id: "@admin:test.local".parse().unwrap(),
+            device_id: Some("DEV1".into()),
+            access_token: AccessToken::new("syt_made_here".into()),
+            method: if oauth.is_some() {
+                SignInMethod::OAuth
+            } else {
+                SignInMethod::Password
+            },
+            server_version: "1.163.2".into(),
+            oauth,
+        }
+    }
+
+    #[test]
+    fn ending_a_session_logs_out_at_the_homeserver_or_revokes_at_the_issuer() {
+        let t = ScriptedTransport::new(vec![(200, "{}")]);
+        run(end_on_server(&t, &made_session(None))).unwrap();
+        assert_eq!(
+            t.seen.borrow()[0],
+            (
+                "POST".into(),
+                "http://127.0.0.1:8008/_matrix/client/v3/logout".into(),
+                "syt_made_here".into()
+            )
+        );
+
+        let grant = OAuthSession {
+            issuer: "http://127.0.0.1:9000/".into(),
+            token_endpoint: "http://127.0.0.1:9000/oauth2/token".into(),
+            revocation_endpoint: Some("http://127.0.0.1:9000/oauth2/revoke".into()),
+            client_id: "CLIENT".into(),
+            refresh_token: None,
+            expires_at_ms: None,
+        };
+        let t = ScriptedTransport::new(vec![(200, "")]);
+        run(end_on_server(&t, &made_session(Some(grant.clone())))).unwrap();
+        let seen = t.seen.borrow();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].1, "http://127.0.0.1:9000/oauth2/revoke");
+
+        // No revocation endpoint: nothing to call.
+        let t = ScriptedTransport::new(vec![]);
+        let lapsing = OAuthSession {
+            revocation_endpoint: None,
+            ..grant
+        };
+        run(end_on_server(&t, &made_session(Some(lapsing)))).unwrap();
+        assert!(t.seen.borrow().is_empty());
+    }
     use crate::client::fake::{run, ScriptedTransport};
     use crate::signin::oauth::{authorization, AuthMetadata, Randomness};
 
