@@ -134,7 +134,8 @@ pub fn Thumbnail(
             type="button"
             class="thumb"
             node_ref=node
-            aria-label=format!("Preview {label}")
+            // The visible words are in the name too (WCAG 2.5.3): "No preview" when it failed.
+            aria-label=move || if failed.get() { format!("No preview of {label}") } else { format!("Preview {label}") }
             on:click=move |_| open.set(true)
         >
             {move || match src.get() {

@@ -136,6 +136,11 @@ export const test = base.extend({
     page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
     await use(page);
     saveControls(controls, testInfo);
+    // Every state a test ends in is checked for accessibility too, not only the pages the
+    // accessibility tests visit (the console's pages; an identity provider's are not ours).
+    const ours = !page.isClosed() && await page.evaluate(() => document.querySelector('script[src*="boot.js"]') !== null)
+      .catch(() => false);
+    if (ours) expect(await seriousA11yViolations(page), 'accessibility where the test ended').toEqual([]);
     // Invariants, after every test: the app ran under the policy it is deployed with,
     // the token never travels in a URL, never reaches the console log, and nothing is
     // kept outside sessionStorage.

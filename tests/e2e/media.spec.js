@@ -61,7 +61,9 @@ test('quarantine makes a file undownloadable and unquarantine restores it', asyn
 });
 
 test('protected media is skipped by a room quarantine; delete removes a file', async ({ page }) => {
-  const room = await seedRoom('Media room', 1);
+  // Its own name, so that a retry's search finds only its own room.
+  const roomName = `Media room ${Date.now().toString(36)}`;
+  const room = await seedRoom(roomName, 1);
   const keep = `keep-${Date.now()}.png`;
   const drop = `drop-${Date.now()}.png`;
   const keepMxc = await upload(server().user.access_token, keep, uniqueBytes('keep'));
@@ -72,9 +74,9 @@ test('protected media is skipped by a room quarantine; delete removes a file', a
   await openMedia(page, `user=${encodeURIComponent(server().user.user_id)}`);
   // The same room picker as purge history.
   await page.getByLabel('A room').check();
-  await page.getByLabel('Or search rooms by name').fill('Media room');
+  await page.getByLabel('Or search rooms by name').fill(roomName);
   await page.getByRole('button', { name: 'Search' }).click();
-  await page.getByRole('button', { name: 'Choose Media room' }).click();
+  await page.getByRole('button', { name: `Choose ${roomName}` }).click();
   await expect.poll(() => decodeURIComponent(page.url())).toContain(`room=${room.roomId}`);
   await expect(page.getByTestId('media-summary')).toHaveText('2 file(s).');
   await page.getByRole('button', { name: `Protect ${keep}` }).click();
