@@ -135,7 +135,7 @@ pub fn Thumbnail(
             class="thumb"
             node_ref=node
             // The visible words are in the name too (WCAG 2.5.3): "No preview" when it failed.
-            aria-label=move || if failed.get() { format!("No preview of {label}") } else { format!("Preview {label}") }
+            aria-label=move || if failed.get() { format!("Preview {label}: no preview") } else { format!("Preview {label}") }
             on:click=move |_| open.set(true)
         >
             {move || match src.get() {
